@@ -1,0 +1,56 @@
+"""State changes of circles."""
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from access.actions import revoke_key
+from access.models import Role
+
+from .models import Circle
+
+
+class SlugTaken(Exception):
+    pass
+
+
+def unique_slug_from(name):
+    base = slugify(name)[:56] or "circle"
+    slug, n = base, 1
+    while Circle.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def create_circle(name, slug=None, description="", next_session_at=None, facilitator=None):
+    """Create a circle; the facilitator key given, if any, facilitates it."""
+    try:
+        with transaction.atomic():
+            circle = Circle.objects.create(
+                slug=slug or unique_slug_from(name),
+                name=name,
+                description=description,
+                next_session_at=next_session_at,
+            )
+            if facilitator is not None:
+                facilitator.circles.add(circle)
+    except IntegrityError as exc:
+        raise SlugTaken(slug) from exc
+    return circle
+
+
+def update_circle(circle, **changes):
+    for field, value in changes.items():
+        setattr(circle, field, value)
+    circle.save(update_fields=list(changes))
+    return circle
+
+
+@transaction.atomic
+def delete_circle(circle):
+    """Delete a circle and its messages; participant keys left opening nothing are revoked."""
+    participant_keys = list(circle.access_keys.filter(role=Role.PARTICIPANT))
+    circle.delete()
+    for key in participant_keys:
+        if not key.circles.exists():
+            revoke_key(key)

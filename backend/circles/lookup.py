@@ -1,0 +1,21 @@
+"""Finding the circle a request names, as DRF errors: 404 if not visible, 403 if not allowed."""
+
+from rest_framework.exceptions import NotFound, PermissionDenied
+
+from .selectors import visible_circle
+
+
+def circle_for(request, slug):
+    """The circle the signed-in key may see, or 404: existence is not leaked."""
+    circle = visible_circle(request.user, slug) if isinstance(slug, str) else None
+    if circle is None:
+        raise NotFound(f"There is no circle '{slug}' that your key opens.")
+    return circle
+
+
+def facilitated_circle_for(request, slug, doing):
+    """The circle, if the signed-in key facilitates it; 403 for its participants."""
+    circle = circle_for(request, slug)
+    if not request.user.is_facilitator:
+        raise PermissionDenied(f"Only the circle's facilitator can {doing}.")
+    return circle

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from access.views import CircleKeysView, CircleKeyView
+
+from . import views
+
+urlpatterns = [
+    path("", views.CircleListView.as_view(), name="circle-list"),
+    path("<slug:slug>/", views.CircleDetailView.as_view(), name="circle-detail"),
+    path("<slug:slug>/keys/", CircleKeysView.as_view(), name="circle-keys"),
+    path("<slug:slug>/keys/<int:key_id>/", CircleKeyView.as_view(), name="circle-key"),
+]

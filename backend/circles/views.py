@@ -1,0 +1,65 @@
+"""Circle CRUD. Reading is for anyone the circle's keys let in; writing is for its facilitator."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from facilitation.selectors import current_prompt
+from ic_core.errors import ApiError
+
+from . import actions
+from .lookup import circle_for, facilitated_circle_for
+from .selectors import facilitator_name, visible_circles
+from .serializers import CircleDetailSerializer, CircleSummarySerializer, CircleWriteSerializer
+
+
+def circle_detail(circle, key):
+    circle.facilitator = facilitator_name(circle)
+    circle.current_prompt = current_prompt(circle)
+    circle.viewer_is_facilitator = key.is_facilitator
+    return CircleDetailSerializer(circle).data
+
+
+class CircleListView(APIView):
+    @extend_schema(responses=CircleSummarySerializer(many=True))
+    def get(self, request):
+        return Response(CircleSummarySerializer(visible_circles(request.user), many=True).data)
+
+    @extend_schema(request=CircleWriteSerializer, responses={201: CircleDetailSerializer})
+    def post(self, request):
+        if not request.user.is_facilitator:
+            raise PermissionDenied("Only facilitators can create circles.")
+        serializer = CircleWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        data.pop("active", None)
+        try:
+            circle = actions.create_circle(facilitator=request.user, **data)
+        except actions.SlugTaken as exc:
+            raise ApiError(409, "conflict", f"The slug '{data['slug']}' is already taken.") from exc
+        return Response(circle_detail(circle, request.user), status=status.HTTP_201_CREATED)
+
+
+class CircleDetailView(APIView):
+    @extend_schema(responses=CircleDetailSerializer)
+    def get(self, request, slug):
+        return Response(circle_detail(circle_for(request, slug), request.user))
+
+    @extend_schema(request=CircleWriteSerializer, responses=CircleDetailSerializer)
+    def patch(self, request, slug):
+        circle = facilitated_circle_for(request, slug, "change it")
+        serializer = CircleWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        if "slug" in changes:
+            raise ApiError(400, "invalid", "slug: A circle's slug cannot be changed.")
+        if changes:
+            actions.update_circle(circle, **changes)
+        return Response(circle_detail(circle, request.user))
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, slug):
+        actions.delete_circle(facilitated_circle_for(request, slug, "delete it"))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,3 @@
+"""InquiryCircle backend: the Django project package."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,9 @@
+"""ASGI entry point: gunicorn runs it with uvicorn workers."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ic_core.settings.production")
+
+application = get_asgi_application()

@@ -1,0 +1,109 @@
+"""Every error leaves the API as {"error": "<code>", "detail": "<sentence>"} with its status."""
+
+import logging
+
+from django.http import JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler
+
+log = logging.getLogger(__name__)
+
+# DRF's exception classes and the code a client can branch on.
+ERROR_CODES = {
+    exceptions.ParseError: "malformed_json",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "not_authenticated",
+    exceptions.PermissionDenied: "forbidden",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "too_many_attempts",
+}
+
+
+class ApiError(exceptions.APIException):
+    """An error with its own code and sentence, for the cases DRF has no class for."""
+
+    def __init__(self, status_code, code, detail):
+        super().__init__(detail=detail, code=code)
+        self.status_code = status_code
+        self.error_code = code
+
+
+def error_response(status_code, code, detail, **headers):
+    response = JsonResponse({"error": code, "detail": detail}, status=status_code)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def describe_validation_errors(errors, prefix=""):
+    """Flatten DRF's nested error structure into 'field: message' sentences."""
+    if isinstance(errors, dict):
+        parts = []
+        for field, value in errors.items():
+            name = "" if field == "non_field_errors" else f"{prefix}{field}"
+            parts.extend(describe_validation_errors(value, f"{name}." if name else ""))
+        return parts
+    if isinstance(errors, list):
+        parts = []
+        for item in errors:
+            parts.extend(describe_validation_errors(item, prefix))
+        return parts
+    field = prefix.rstrip(".")
+    return [f"{field}: {errors}" if field else str(errors)]
+
+
+def api_exception_handler(exc, context):
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # not an API error: Django's handler500 answers, and logs it
+    if isinstance(exc, exceptions.ValidationError):
+        body = {
+            "error": "invalid",
+            "detail": " ".join(describe_validation_errors(exc.detail)),
+            "fields": exc.detail if isinstance(exc.detail, dict) else None,
+        }
+    else:
+        code = getattr(exc, "error_code", None) or next(
+            (code for cls, code in ERROR_CODES.items() if isinstance(exc, cls)), "error"
+        )
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if isinstance(exc, exceptions.ParseError):
+            reason = detail.removeprefix("JSON parse error - ")
+            detail = f"The request body is not valid JSON ({reason})."
+        if isinstance(exc, exceptions.Throttled):
+            detail = (
+                f"Too many attempts. Try again in {exc.wait and int(exc.wait + 0.999)} seconds."
+            )
+        body = {"error": code, "detail": str(detail)}
+    response.data = {k: v for k, v in body.items() if v is not None}
+    return response
+
+
+def csrf_failure(request, reason=""):
+    return error_response(
+        status.HTTP_403_FORBIDDEN,
+        "csrf_failed",
+        "The request was refused because its CSRF token is missing or wrong. "
+        "Fetch /api/auth/csrf/ and send the token in the X-CSRFToken header.",
+    )
+
+
+def bad_request(request, exception=None):
+    return error_response(400, "bad_request", "The request could not be understood.")
+
+
+def permission_denied(request, exception=None):
+    return error_response(403, "forbidden", "You are not allowed to do this.")
+
+
+def not_found(request, exception=None):
+    return error_response(404, "not_found", "There is nothing at this address.")
+
+
+def server_error(request):
+    return error_response(
+        500, "server_error", "Something went wrong on our side. It has been logged."
+    )

@@ -1,0 +1,52 @@
+"""GET /api/health/: is this backend able to serve? Used by Caddy, compose and operators."""
+
+import logging
+import time
+
+from django.db import DatabaseError, connection
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.response import Response
+
+from .version import current_version
+
+log = logging.getLogger(__name__)
+STARTED = time.monotonic()
+
+
+def database_ok():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except DatabaseError:
+        log.exception("health check: database unusable")
+        return False
+
+
+@extend_schema(
+    responses={
+        (200, "application/json"): inline_serializer(
+            "Health",
+            {
+                "status": serializers.CharField(),
+                "database": serializers.CharField(),
+                "version": serializers.CharField(),
+                "uptime_seconds": serializers.IntegerField(),
+            },
+        )
+    },
+)
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([])
+def health(request):
+    ok = database_ok()
+    body = {
+        "status": "ok" if ok else "error",
+        "database": "ok" if ok else "error",
+        "version": current_version(),
+        "uptime_seconds": int(time.monotonic() - STARTED),
+    }
+    return Response(body, status=200 if ok else 503)

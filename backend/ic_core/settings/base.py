@@ -1,0 +1,182 @@
+"""Settings shared by every environment. Each group links the Django docs page it follows.
+
+Every value that differs between deployments comes from the environment; backend/.env.example
+documents each variable.
+"""
+
+from pathlib import Path
+
+from .env import env, secret
+
+BACKEND_DIR = Path(__file__).resolve().parents[2]
+
+# GENERAL
+# https://docs.djangoproject.com/en/5.2/ref/settings/#debug
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = secret("SECRET_KEY")
+# Keyed hash of access keys (HMAC-SHA256). Changing it invalidates every issued key.
+KEY_PEPPER = secret("IC_KEY_PEPPER")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "backend"])
+TIME_ZONE = "UTC"
+USE_TZ = True
+LANGUAGE_CODE = "en-us"
+USE_I18N = False
+ROOT_URLCONF = "ic_core.urls"
+ASGI_APPLICATION = "ic_core.asgi.application"
+WSGI_APPLICATION = "ic_core.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# DATABASES
+# https://docs.djangoproject.com/en/5.2/ref/settings/#databases
+SQLITE_DEFAULT_PATH = BACKEND_DIR / "db" / "inquirycircle.db"
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{SQLITE_DEFAULT_PATH}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # WAL lets readers (the live streams) run beside a writer; IMMEDIATE takes the write lock
+    # at BEGIN so two workers never deadlock upgrading a read lock; the timeout makes a second
+    # writer wait instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": env.int("IC_SQLITE_TIMEOUT", default=20),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+# CACHES: shared by all worker processes (the failed-key-attempt counter lives here).
+# https://docs.djangoproject.com/en/5.2/topics/cache/#database-caching
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ic_cache",
+    }
+}
+
+# APPS
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "access",
+    "circles",
+    "facilitation",
+    "jitsi_integration",
+]
+
+# MIDDLEWARE
+# https://docs.djangoproject.com/en/5.2/topics/http/middleware/
+MIDDLEWARE = [
+    "ic_core.middleware.RequestLogMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "ic_core.middleware.BodySizeLimitMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+# REQUEST SIZE: bodies over 16 KB are refused with 413.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024
+
+# SESSIONS AND CSRF
+# https://docs.djangoproject.com/en/5.2/topics/http/sessions/
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "ic_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env.int("IC_SESSION_AGE", default=12 * 3600)
+# The SPA reads the CSRF cookie to send X-CSRFToken, so it is not HttpOnly.
+CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "ic_core.errors.csrf_failure"
+
+# STATIC FILES (only the schema view's; the SPA is served by Caddy)
+STATIC_URL = "/static/"
+STATIC_ROOT = env.str("IC_STATIC_ROOT", default=str(BACKEND_DIR / "staticfiles"))
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+
+# DJANGO REST FRAMEWORK
+# https://www.django-rest-framework.org/api-guide/settings/
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["access.authentication.AccessKeySessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "ic_core.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    # Behind Caddy there is one proxy; the client address is the last X-Forwarded-For entry.
+    "NUM_PROXIES": env.int("IC_NUM_PROXIES", default=0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "InquiryCircle API",
+    "DESCRIPTION": "Access keys, circles, live facilitator messages and Jitsi configuration.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "facilitation.schema.add_stream_path",
+    ],
+}
+
+# ACCESS KEYS
+# Failed key submissions allowed per client address within the window, shared by all workers.
+KEY_FAILURE_LIMIT = env.int("IC_KEY_FAILURE_LIMIT", default=10)
+KEY_FAILURE_WINDOW = env.int("IC_KEY_FAILURE_WINDOW", default=600)
+
+# LIVE MESSAGES (Server-Sent Events)
+STREAM_HEARTBEAT_SECONDS = env.float("IC_STREAM_HEARTBEAT", default=15.0)
+# How often each worker looks for messages posted through other workers.
+STREAM_POLL_SECONDS = env.float("IC_STREAM_POLL_INTERVAL", default=0.25)
+
+# JITSI
+# Modes: public (no JWT, e.g. meet.jit.si), token (self-hosted, HS256), jaas (8x8, RS256).
+JITSI_MODE = env.str("JITSI_MODE", default="public")
+JITSI_DOMAIN = env.str("JITSI_DOMAIN", default="meet.jit.si")
+JITSI_APP_ID = env.str("JITSI_APP_ID", default="")
+JITSI_APP_SECRET = secret("JITSI_APP_SECRET", default="")
+JITSI_TOKEN_AUDIENCE = env.str("JITSI_TOKEN_AUDIENCE", default="jitsi")
+JITSI_TOKEN_SUBJECT = env.str("JITSI_TOKEN_SUBJECT", default="")
+JITSI_JAAS_APP_ID = env.str("JITSI_JAAS_APP_ID", default="")
+JITSI_JAAS_KEY_ID = env.str("JITSI_JAAS_KEY_ID", default="")
+JITSI_JAAS_PRIVATE_KEY = secret("JITSI_JAAS_PRIVATE_KEY", default="")
+JITSI_TOKEN_TTL = env.int("JITSI_TOKEN_TTL", default=3600)
+JITSI_CLOCK_SKEW = env.int("JITSI_CLOCK_SKEW", default=30)
+
+# VERSION reported by /api/health/: IC_VERSION, else the git commit, else the package version.
+IC_VERSION = env.str("IC_VERSION", default="")
+
+# LOGGING: one JSON object per line on stdout.
+# https://docs.djangoproject.com/en/5.2/topics/logging/
+LOG_LEVEL = env.str("IC_LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        # Requests are logged once, by ic_core.middleware; Django's own 4xx lines would repeat them.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
+}
