@@ -7,7 +7,7 @@ revoked or expires stops its sessions at their next request.
 from django.middleware.csrf import CsrfViewMiddleware
 from rest_framework import authentication
 
-from ic_core.errors import ApiError
+from ic_core.exceptions import ApiError
 
 from .models import AccessKey
 

@@ -14,7 +14,12 @@ from circles.lookup import facilitated_circle_for
 from circles.selectors import visible_circles
 
 from . import actions
-from .authentication import end_session, enforce_csrf, start_session
+from .authentication import (
+    AccessKeySessionAuthentication,
+    end_session,
+    enforce_csrf,
+    start_session,
+)
 from .models import Role
 from .serializers import (
     IdentitySerializer,
@@ -50,6 +55,10 @@ class CsrfView(APIView):
 class VerifyKeyView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request):
+        # Without it DRF turns a refused key's 401 into 403.
+        return AccessKeySessionAuthentication().authenticate_header(request)
 
     @extend_schema(
         request=VerifyKeySerializer,

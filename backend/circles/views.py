@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from facilitation.selectors import current_prompt
-from ic_core.errors import ApiError
+from ic_core.exceptions import ApiError
 
 from . import actions
 from .lookup import circle_for, facilitated_circle_for

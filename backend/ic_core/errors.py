@@ -22,15 +22,6 @@ ERROR_CODES = {
 }
 
 
-class ApiError(exceptions.APIException):
-    """An error with its own code and sentence, for the cases DRF has no class for."""
-
-    def __init__(self, status_code, code, detail):
-        super().__init__(detail=detail, code=code)
-        self.status_code = status_code
-        self.error_code = code
-
-
 def error_response(status_code, code, detail, **headers):
     response = JsonResponse({"error": code, "detail": detail}, status=status_code)
     for name, value in headers.items():

@@ -38,7 +38,7 @@ def database_ok():
         )
     },
 )
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 @authentication_classes([])
 @permission_classes([])
 def health(request):

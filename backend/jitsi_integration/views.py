@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from circles.lookup import circle_for
-from ic_core.errors import ApiError
+from ic_core.exceptions import ApiError
 
 from .config import JitsiNotConfigured, jitsi_config
 

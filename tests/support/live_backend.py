@@ -1,0 +1,195 @@
+"""The real backend, as production runs it: gunicorn with uvicorn workers on a loopback port.
+
+Used by tests/backend/server/ and by the benchmarks. Each server gets its own SQLite file
+(several servers may share one, to test what crosses processes), is migrated first, and is
+stopped with its whole process group, even when a test fails.
+"""
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import port_for
+import psutil
+from httpx_sse import EventSource
+from mirakuru import HTTPExecutor
+
+BACKEND_DIR = Path(__file__).resolve().parents[2] / "backend"
+ASGI_APP = "ic_core.asgi:application"
+
+
+def backend_env(db_path, **extra):
+    env = {
+        "DJANGO_SETTINGS_MODULE": "ic_core.settings.test",
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "PYTHONUNBUFFERED": "1",
+        # Open streams hold a worker's shutdown for this long; tests need not wait 10 s.
+        "IC_GRACEFUL_TIMEOUT": "1",
+    }
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def manage(db_path, *args, **env):
+    """Run a manage.py command against the server's database; JSON output is parsed."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BACKEND_DIR,
+        env={**os.environ, **backend_env(db_path, **env)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout) if "--json" in args else result.stdout
+
+
+class LiveBackend:
+    def __init__(self, db_path, log_path, workers=2, **env):
+        self.db_path = db_path
+        self.port = port_for.select_random()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.env = backend_env(db_path, IC_BIND=f"127.0.0.1:{self.port}", IC_WORKERS=workers, **env)
+        self._log = None
+        self.executor = None
+
+    def start(self):
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop())
+        self.executor = HTTPExecutor(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", ASGI_APP],
+            url=f"{self.url}/api/health/",
+            status=r"^(200|503)$",
+            cwd=str(BACKEND_DIR),
+            envvars=self.env,
+            timeout=60,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        self.executor.start()
+        self.wait_for_workers()
+        return self
+
+    def stop(self):
+        if self.executor is not None:
+            self.executor.stop()
+        if self._log is not None:
+            self._log.close()
+
+    def worker_pids(self):
+        return sorted(p.pid for p in psutil.Process(self.executor.process.pid).children())
+
+    def wait_for_workers(self, timeout=30):
+        wanted = int(self.env["IC_WORKERS"])
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            workers = [psutil.Process(pid) for pid in self.worker_pids()]
+            listening = [w for w in workers if _listens(w, self.port)]
+            if len(listening) == wanted:
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"gunicorn did not start {wanted} workers; see {self.log_path}")
+
+    def worker_of(self, client_port):
+        """The pid of the worker holding the TCP connection that comes from client_port."""
+        for pid in self.worker_pids():
+            for conn in psutil.Process(pid).net_connections(kind="tcp"):
+                if conn.raddr and conn.raddr.port == client_port and conn.laddr.port == self.port:
+                    return pid
+        return None
+
+
+def _listens(process, port):
+    try:
+        return any(c.laddr.port == port and c.status == "LISTEN" for c in process.net_connections())
+    except psutil.Error:
+        return False
+
+
+@contextmanager
+def running_backend(db_path, log_path, **kwargs):
+    server = LiveBackend(db_path, log_path, **kwargs)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+class Session:
+    """A person's browser session against the live backend: cookie jar plus CSRF header."""
+
+    def __init__(self, base_url):
+        self.http = httpx.Client(base_url=base_url, timeout=10)
+        self.http.get("/api/auth/csrf/").raise_for_status()
+
+    def post(self, path, body):
+        # A fresh connection per write lets the kernel hand it to either worker.
+        headers = {"X-CSRFToken": self.http.cookies["csrftoken"], "Connection": "close"}
+        return self.http.post(path, json=body, headers=headers)
+
+    def sign_in(self, key):
+        response = self.post("/api/auth/verify-key/", {"key": key})
+        response.raise_for_status()
+        return self
+
+    def post_message(self, circle, body, kind="announcement"):
+        response = self.post("/api/messages/", {"circle": circle, "kind": kind, "body": body})
+        response.raise_for_status()
+        return response.json()
+
+    def close(self):
+        self.http.close()
+
+
+class StreamListener:
+    """An open SSE connection, read on a thread into a queue of (event, data, arrival time)."""
+
+    def __init__(self, session, circle, last_event_id=None, after=None):
+        self.events = queue.Queue()
+        self._client = httpx.Client(
+            base_url=str(session.http.base_url),
+            cookies=session.http.cookies,
+            timeout=httpx.Timeout(10, read=None),
+        )
+        headers = {"Last-Event-ID": str(last_event_id)} if last_event_id is not None else {}
+        params = {"circle": circle, **({"after": after} if after is not None else {})}
+        self._stream = self._client.stream(
+            "GET", "/api/messages/stream/", params=params, headers=headers
+        )
+        self.response = self._stream.__enter__()
+        self.status_code = self.response.status_code
+        network = self.response.extensions["network_stream"]
+        self.client_port = network.get_extra_info("client_addr")[1]
+        if self.status_code == 200:
+            threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        try:
+            for sse in EventSource(self.response).iter_sse():
+                if not sse.data:
+                    continue  # the opening "retry:" line carries no event
+                data = json.loads(sse.data) if sse.data else None
+                self.events.put((sse.event, sse.id, data, time.monotonic()))
+        except (httpx.HTTPError, RuntimeError, ValueError):
+            pass
+        finally:
+            self.events.put(("closed", None, None, time.monotonic()))
+
+    def next_event(self, timeout=10):
+        return self.events.get(timeout=timeout)
+
+    def next_message(self, timeout=10):
+        """The next message event; fails the test if the stream ends or stays silent."""
+        kind, event_id, data, arrived = self.next_event(timeout)
+        assert kind == "message", f"expected a message event, got {kind!r}"
+        assert event_id == str(data["seq"])
+        return data, arrived
+
+    def close(self):
+        self._client.close()
