@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 TOX_VERSION := 4.67.15
 
-.PHONY: test lint clean
+.PHONY: test lint bench clean
 
 test: $(VENV)/.tox-installed
 	$(VENV)/bin/tox run $(TOXARGS)
@@ -20,3 +20,7 @@ $(VENV)/.tox-installed:
 
 clean:
 	rm -rf $(VENV) .tox .pytest_cache .ruff_cache
+
+# Benchmarks print figures; they are not pass/fail tests.
+bench: $(VENV)/.tox-installed
+	$(VENV)/bin/tox run -e bench

@@ -38,9 +38,14 @@ def format_key(raw):
     return "-".join(raw[i : i + GROUP] for i in range(0, len(raw), GROUP))
 
 
+def canonical_chars(typed):
+    """What was typed, read as Crockford base32: upper case, no separators, I/L/O as digits."""
+    return typed.upper().translate(_IGNORED).translate(_CONFUSABLE)
+
+
 def normalize_key(typed):
     """The canonical 16 characters of a typed key: any case, dashes and spaces ignored."""
-    canonical = typed.upper().translate(_IGNORED).translate(_CONFUSABLE)
+    canonical = canonical_chars(typed)
     if len(canonical) != KEY_LENGTH or any(c not in ALPHABET for c in canonical):
         raise MalformedKey(typed)
     return canonical

@@ -22,6 +22,11 @@ class FailedKeyAttempts(SimpleRateThrottle):
     def is_blocked(self):
         return len(self.history) >= self.num_requests
 
+    def wait(self):
+        """Seconds until one more attempt is allowed: until enough old failures age out."""
+        blocking = self.history[self.num_requests - 1]
+        return max(1, blocking + self.duration - self.now)
+
     def record_failure(self):
         self.history.insert(0, self.now)
         self.cache.set(self.key, self.history, self.duration)

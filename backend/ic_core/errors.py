@@ -1,6 +1,7 @@
 """Every error leaves the API as {"error": "<code>", "detail": "<sentence>"} with its status."""
 
 import logging
+import math
 
 from django.http import JsonResponse
 from rest_framework import exceptions, status
@@ -65,9 +66,7 @@ def api_exception_handler(exc, context):
             reason = detail.removeprefix("JSON parse error - ")
             detail = f"The request body is not valid JSON ({reason})."
         if isinstance(exc, exceptions.Throttled):
-            detail = (
-                f"Too many attempts. Try again in {exc.wait and int(exc.wait + 0.999)} seconds."
-            )
+            detail = f"Too many attempts. Try again in {math.ceil(exc.wait or 1)} seconds."
         body = {"error": code, "detail": str(detail)}
     response.data = {k: v for k, v in body.items() if v is not None}
     return response

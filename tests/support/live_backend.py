@@ -128,9 +128,11 @@ class Session:
         self.http = httpx.Client(base_url=base_url, timeout=10)
         self.http.get("/api/auth/csrf/").raise_for_status()
 
-    def post(self, path, body):
-        # A fresh connection per write lets the kernel hand it to either worker.
-        headers = {"X-CSRFToken": self.http.cookies["csrftoken"], "Connection": "close"}
+    def post(self, path, body, keep_alive=False):
+        # By default a fresh connection per write, so the kernel may hand it to either worker.
+        headers = {"X-CSRFToken": self.http.cookies["csrftoken"]}
+        if not keep_alive:
+            headers["Connection"] = "close"
         return self.http.post(path, json=body, headers=headers)
 
     def sign_in(self, key):
@@ -138,9 +140,13 @@ class Session:
         response.raise_for_status()
         return self
 
-    def post_message(self, circle, body, kind="announcement"):
-        response = self.post("/api/messages/", {"circle": circle, "kind": kind, "body": body})
+    def post_message(self, circle, body, kind="announcement", keep_alive=False):
+        message = {"circle": circle, "kind": kind, "body": body}
+        response = self.post("/api/messages/", message, keep_alive=keep_alive)
         response.raise_for_status()
+        self.last_client_port = response.extensions["network_stream"].get_extra_info("client_addr")[
+            1
+        ]
         return response.json()
 
     def close(self):
@@ -193,3 +199,19 @@ class StreamListener:
 
     def close(self):
         self._client.close()
+
+
+def listeners_on_every_worker(server, session, circle, attempts=24):
+    """Open streams until each worker holds at least one; the kernel picks the worker.
+
+    Returns the listeners and a {worker pid: [listeners]} map.
+    """
+    listeners, by_worker = [], {}
+    for _ in range(attempts):
+        listener = StreamListener(session, circle)
+        assert listener.status_code == 200
+        listeners.append(listener)
+        by_worker.setdefault(server.worker_of(listener.client_port), []).append(listener)
+        if set(by_worker) == set(server.worker_pids()):
+            return listeners, by_worker
+    raise AssertionError(f"{attempts} streams only reached workers {set(by_worker)}")

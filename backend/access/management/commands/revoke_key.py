@@ -1,18 +1,14 @@
 from django.core.management.base import CommandError
 
 from access.actions import revoke_key
-from access.keys import MalformedKey, key_prefix, normalize_key
+from access.keys import canonical_chars, key_prefix
 from access.models import AccessKey
 from ic_core.commands import OperatorCommand, iso
 
 
 def prefix_from(typed):
     """Accept the prefix as shown (K7QF), or a whole key someone pasted."""
-    cleaned = typed.upper().replace("-", "").replace(" ", "")
-    try:
-        return key_prefix(normalize_key(cleaned))
-    except MalformedKey:
-        return cleaned
+    return key_prefix(canonical_chars(typed))
 
 
 class Command(OperatorCommand):

@@ -1,7 +1,9 @@
 from django.core.management.base import CommandError
 
 from circles.actions import SlugTaken, create_circle
-from ic_core.commands import OperatorCommand, iso, parse_when
+from circles.serializers import CircleWriteSerializer
+from ic_core.commands import OperatorCommand, iso
+from ic_core.errors import describe_validation_errors
 
 
 def circle_json(circle):
@@ -24,16 +26,18 @@ class Command(OperatorCommand):
         parser.add_argument("--next-session", help="ISO 8601 time of the next session.")
 
     def handle(self, *args, **options):
-        name = options["name"].strip()
-        if not name:
-            raise CommandError("--name must not be blank.")
+        # The same rules as POST /api/circles/, so the shell cannot make a circle the API can't.
+        given = {"name": options["name"], "description": options["description"]}
+        for option, field in (("slug", "slug"), ("next_session", "next_session")):
+            if options[option] is not None:
+                given[field] = options[option]
+        serializer = CircleWriteSerializer(data=given)
+        if not serializer.is_valid():
+            raise CommandError(" ".join(describe_validation_errors(serializer.errors)))
+        data = serializer.validated_data
+        data.pop("active", None)
         try:
-            circle = create_circle(
-                name,
-                slug=options["slug"],
-                description=options["description"],
-                next_session_at=parse_when(options["next_session"], "--next-session"),
-            )
+            circle = create_circle(**data)
         except SlugTaken as exc:
-            raise CommandError(f"A circle with slug '{options['slug']}' already exists.") from exc
+            raise CommandError(f"A circle with slug '{data['slug']}' already exists.") from exc
         self.emit(options, circle_json(circle), f"Created circle '{circle.name}' ({circle.slug}).")
