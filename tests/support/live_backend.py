@@ -144,9 +144,9 @@ class Session:
         message = {"circle": circle, "kind": kind, "body": body}
         response = self.post("/api/messages/", message, keep_alive=keep_alive)
         response.raise_for_status()
-        self.last_client_port = response.extensions["network_stream"].get_extra_info("client_addr")[
-            1
-        ]
+        if keep_alive:  # the connection is still open: note which port it came from
+            network = response.extensions["network_stream"]
+            self.last_client_port = network.get_extra_info("client_addr")[1]
         return response.json()
 
     def close(self):

@@ -2,26 +2,9 @@
 
 import pytest
 
-from support.live_backend import Session, StreamListener
+from support.live_backend import Session, StreamListener, listeners_on_every_worker
 
 pytestmark = pytest.mark.server
-
-MAX_LISTENERS = 24
-
-
-def listeners_on_every_worker(server, session, circle):
-    """Open streams until each worker holds at least one; the kernel picks the worker."""
-    listeners, by_worker = [], {}
-    for _ in range(MAX_LISTENERS):
-        listener = StreamListener(session, circle)
-        assert listener.status_code == 200
-        listeners.append(listener)
-        worker = server.worker_of(listener.client_port)
-        by_worker.setdefault(worker, []).append(listener)
-        if len(by_worker) == len(server.worker_pids()):
-            break
-    assert set(by_worker) == set(server.worker_pids()), f"streams only reached {set(by_worker)}"
-    return listeners, by_worker
 
 
 def test_a_message_reaches_listeners_on_every_worker(start_backend, demo):
