@@ -21,6 +21,11 @@ def _validity():
     }
 
 
+def _user(user_id, display_name, **role):
+    # Jitsi expects every user field as a string; we have no e-mail or avatar to give.
+    return {"id": user_id, "name": display_name, "email": "", "avatar": "", **role}
+
+
 def self_hosted_token(room, user_id, display_name, moderator):
     claims = {
         "iss": settings.JITSI_APP_ID,
@@ -29,13 +34,7 @@ def self_hosted_token(room, user_id, display_name, moderator):
         "room": room,
         **_validity(),
         "context": {
-            "user": {
-                "id": user_id,
-                "name": display_name,
-                "email": "",
-                "avatar": "",
-                "affiliation": "owner" if moderator else "member",
-            }
+            "user": _user(user_id, display_name, affiliation="owner" if moderator else "member")
         },
     }
     return jwt.encode(claims, settings.JITSI_APP_SECRET, algorithm="HS256")
@@ -49,13 +48,7 @@ def jaas_token(room, user_id, display_name, moderator):
         "room": room,
         **_validity(),
         "context": {
-            "user": {
-                "id": user_id,
-                "name": display_name,
-                "email": "",
-                "avatar": "",
-                "moderator": "true" if moderator else "false",
-            },
+            "user": _user(user_id, display_name, moderator="true" if moderator else "false"),
             "features": {
                 "livestreaming": "false",
                 "recording": "false",
