@@ -14,7 +14,7 @@ class SlugTaken(Exception):
 
 
 def unique_slug_from(name):
-    base = slugify(name)[:56] or "circle"
+    base = slugify(name)[:56].strip("-") or "circle"
     slug, n = base, 1
     while Circle.objects.filter(slug=slug).exists():
         n += 1

@@ -1,8 +1,10 @@
 from rest_framework import serializers
 
-from ic_core.fields import StrictCharField
+from ic_core.fields import StrictBooleanField, StrictCharField
 
 from .models import Circle
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
 class CircleSummarySerializer(serializers.ModelSerializer):
@@ -38,12 +40,19 @@ class CircleWriteSerializer(serializers.Serializer):
     """What a facilitator may set. On PATCH every field is optional."""
 
     name = StrictCharField(max_length=120)
-    slug = serializers.SlugField(max_length=64, required=False)
+    slug = serializers.RegexField(
+        SLUG_PATTERN,
+        max_length=64,
+        required=False,
+        error_messages={
+            "invalid": "Use lowercase letters, digits and single hyphens, like tuesday-circle."
+        },
+    )
     description = StrictCharField(max_length=2000, allow_blank=True, required=False)
     next_session = serializers.DateTimeField(
         source="next_session_at", allow_null=True, required=False
     )
-    active = serializers.BooleanField(required=False)
+    active = StrictBooleanField(required=False)
 
     def validate_name(self, value):
         if not value.strip():

@@ -30,7 +30,8 @@ def self_hosted_token(room, user_id, display_name, moderator):
     claims = {
         "iss": settings.JITSI_APP_ID,
         "aud": settings.JITSI_TOKEN_AUDIENCE,
-        "sub": settings.JITSI_TOKEN_SUBJECT or settings.JITSI_DOMAIN,
+        # sub names the Jitsi host; a port in JITSI_DOMAIN is not part of it.
+        "sub": settings.JITSI_TOKEN_SUBJECT or settings.JITSI_DOMAIN.split(":")[0],
         "room": room,
         **_validity(),
         "context": {

@@ -1,0 +1,55 @@
+"""GET /api/health/: whether this backend can serve, for Caddy, compose and operators."""
+
+import pytest
+from django.test import override_settings
+
+from ic_core.version import current_version
+
+URL = "/api/health/"
+
+
+@pytest.fixture
+def fresh_version():
+    """current_version() is cached for the process: forget it around a test that sets it."""
+    current_version.cache_clear()
+    yield
+    current_version.cache_clear()
+
+
+def test_health_reports_ok_without_signing_in(api, db):
+    response = api.get(URL)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"status", "database", "version", "uptime_seconds"}
+    assert (body["status"], body["database"]) == ("ok", "ok")
+    assert isinstance(body["version"], str) and body["version"].strip()
+    assert isinstance(body["uptime_seconds"], int) and body["uptime_seconds"] >= 0
+
+
+def test_health_ignores_a_session(signed_in, participant_a):
+    response = signed_in(participant_a).get(URL)
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+@override_settings(IC_VERSION="2031.05.1-test")
+def test_health_reports_the_configured_version(api, db, fresh_version):
+    assert api.get(URL).json()["version"] == "2031.05.1-test"
+
+
+def test_health_answers_head_without_a_body(api, db):
+    response = api.client.head(URL)
+
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+@pytest.mark.parametrize("method", ["post", "delete"])
+def test_health_refuses_other_methods(api, db, method):
+    response = api.send(method, URL)
+
+    assert response.status_code == 405
+    assert response.json()["error"] == "method_not_allowed"
