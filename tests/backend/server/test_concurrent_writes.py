@@ -1,0 +1,37 @@
+"""Two workers writing one SQLite file at once: no "database is locked", no repeated number."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from support.live_backend import Session
+
+pytestmark = pytest.mark.server
+
+POSTS = 60
+
+
+def test_concurrent_posts_through_two_workers_all_land_with_consecutive_numbers(
+    start_backend, demo
+):
+    server = start_backend(workers=2)
+    facilitator = Session(server.url).sign_in(demo["facilitator_key"])
+
+    def post(n):
+        return facilitator.post(
+            "/api/messages/", {"circle": demo["circle"], "kind": "announcement", "body": f"#{n}"}
+        )
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        responses = list(pool.map(post, range(POSTS)))
+
+    assert [r.status_code for r in responses] == [201] * POSTS
+    seqs = sorted(r.json()["seq"] for r in responses)
+    assert seqs == list(range(1, POSTS + 1))
+    listed = httpx.get(
+        f"{server.url}/api/messages/",
+        params={"circle": demo["circle"]},
+        cookies=facilitator.http.cookies,
+    ).json()
+    assert sorted(m["body"] for m in listed) == sorted(f"#{n}" for n in range(POSTS))
