@@ -342,6 +342,7 @@ def test_seed_demo_again_replaces_the_demo_keys(make_api):
         response = sign_in(make_api, key)
         assert response.json()["error"] == "not_authenticated"
     assert AccessKey.objects.usable().count() == 4
+    assert AccessKey.objects.count() == 4  # the old demo keys are gone, not piled up
 
 
 def test_seed_demo_leaves_other_keys_of_the_demo_circle_alone(make_api):

@@ -1,6 +1,6 @@
 from django.db import transaction
 
-from access.actions import issue_keys, revoke_key
+from access.actions import issue_keys
 from access.models import Role
 from circles.actions import create_circle
 from circles.models import Circle
@@ -13,7 +13,8 @@ DEMO_LABEL = "Demo"
 class Command(OperatorCommand):
     help = (
         "Create a demo circle with one facilitator and three participant keys, and print them. "
-        "Running it again issues fresh keys and revokes the previous demo keys."
+        "Running it again replaces the demo keys with fresh ones (their plaintexts are not "
+        "stored, so they cannot be printed twice); nothing else is duplicated."
     )
 
     @transaction.atomic
@@ -23,8 +24,8 @@ class Command(OperatorCommand):
             slug=DEMO_SLUG,
             description="A circle to try InquiryCircle with.",
         )
-        for old in circle.access_keys.usable().filter(label__startswith=DEMO_LABEL):
-            revoke_key(old)
+        # Only the newest demo keys exist: the old ones go, messages keep their author names.
+        circle.access_keys.filter(label__startswith=DEMO_LABEL).delete()
         facilitator = issue_keys([circle], Role.FACILITATOR, labels=["Demo facilitator"])[0]
         participants = issue_keys(
             [circle], Role.PARTICIPANT, count=3, labels=[f"Demo participant {n}" for n in (1, 2, 3)]
