@@ -4,7 +4,20 @@ PYTHON ?= python3.11
 VENV := .venv
 TOX_VERSION := 4.67.15
 
-.PHONY: test lint bench clean
+.PHONY: up build-frontend test test-frontend lint bench clean
+
+# Start the whole stack on this machine: http://localhost:8080 (IC_HTTP_PORT to change).
+up:
+	bash scripts/up.sh
+
+# Build the SPA and put it where Caddy serves it (runbook Phase 6: caddy/site/dist/).
+build-frontend: frontend/node_modules/.package-lock.json
+	cd frontend && npm run build
+	rm -rf caddy/site/dist && mkdir -p caddy/site && cp -r frontend/dist caddy/site/dist
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
 
 test: $(VENV)/.tox-installed
 	$(VENV)/bin/tox run $(TOXARGS)

@@ -8,6 +8,7 @@ is stored. Random keys of this size need no slow password hash.
 
 import hashlib
 import hmac
+import re
 import secrets
 
 from django.conf import settings
@@ -21,7 +22,7 @@ MAX_TYPED_LENGTH = 64
 
 # Crockford's decoding rules: letters people confuse with digits read as those digits.
 _CONFUSABLE = str.maketrans({"I": "1", "L": "1", "O": "0"})
-_IGNORED = str.maketrans("", "", "- \t")
+_SEPARATORS = re.compile(r"[\s\-]+")  # any whitespace (a pasted key may hold no-break spaces)
 
 
 class MalformedKey(ValueError):
@@ -40,7 +41,7 @@ def format_key(raw):
 
 def canonical_chars(typed):
     """What was typed, read as Crockford base32: upper case, no separators, I/L/O as digits."""
-    return typed.upper().translate(_IGNORED).translate(_CONFUSABLE)
+    return _SEPARATORS.sub("", typed.upper()).translate(_CONFUSABLE)
 
 
 def normalize_key(typed):

@@ -1,0 +1,63 @@
+import { createRouter, createWebHistory } from 'vue-router'
+
+import { useAuthStore } from '@/stores/auth'
+
+import KeyEntryView from '@/views/KeyEntryView.vue'
+
+// Views other than key entry load on first use, so the first visit downloads only what it shows.
+export const routes = [
+  { path: '/', name: 'key-entry', component: KeyEntryView, meta: { title: 'Enter your key' } },
+  {
+    path: '/circles',
+    name: 'circles',
+    component: () => import('@/views/MyCirclesView.vue'),
+    meta: { requiresAuth: true, title: 'Your circles' },
+  },
+  {
+    path: '/circles/:slug',
+    name: 'circle',
+    component: () => import('@/views/CircleRoomView.vue'),
+    meta: { requiresAuth: true, title: 'Circle' },
+    props: true,
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('@/views/NotFoundView.vue'),
+    meta: { title: 'Page not found' },
+  },
+]
+
+/** Where a signed-in person may go after key entry: only paths inside this app. */
+export function safeNext(next) {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : null
+}
+
+export function installGuards(router, pinia) {
+  router.beforeEach(async (to) => {
+    const auth = useAuthStore(pinia)
+    let signedIn = false
+    try {
+      signedIn = await auth.ensureChecked()
+    } catch {
+      signedIn = false // server unreachable: key entry says so when the person tries
+    }
+    if (to.meta.requiresAuth && !signedIn) {
+      return { name: 'key-entry', query: { next: to.fullPath } }
+    }
+    // A signed-in person landing on key entry goes on, unless a join link brings a new key.
+    if (to.name === 'key-entry' && signedIn && !to.hash.includes('key=')) {
+      return safeNext(to.query.next) || { name: 'circles' }
+    }
+    return true
+  })
+  router.afterEach((to) => {
+    document.title = `${to.meta.title ?? 'InquiryCircle'} · InquiryCircle`
+  })
+}
+
+export function createAppRouter(pinia, history = createWebHistory()) {
+  const router = createRouter({ history, routes })
+  installGuards(router, pinia)
+  return router
+}

@@ -1,0 +1,66 @@
+// Embedding Jitsi through its IFrame API (external_api.js), loaded only when someone joins.
+//
+// We load the script ourselves instead of using @jitsi/vue-sdk, whose 1.0.4 release reads its
+// props once, never disposes the meeting, hands back a reactive proxy that breaks
+// executeCommand across origins, and caches the first domain's script for the page's lifetime.
+
+const loaded = new Map()
+
+/** Loads external_api.js from url once per url; rejects with a readable Error if it fails. */
+export function loadJitsiScript(url, doc = document) {
+  if (loaded.has(url)) return loaded.get(url)
+  const promise = new Promise((resolve, reject) => {
+    const script = doc.createElement('script')
+    script.src = url
+    script.async = true
+    script.onload = () => {
+      const Api = doc.defaultView?.JitsiMeetExternalAPI
+      if (typeof Api === 'function') resolve(Api)
+      else reject(new Error('The video service answered, but not with the Jitsi API.'))
+    }
+    script.onerror = () => reject(new Error(`The video service could not be reached (${url}).`))
+    doc.head.appendChild(script)
+  }).catch((error) => {
+    loaded.delete(url) // let a later attempt try again
+    throw error
+  })
+  loaded.set(url, promise)
+  return promise
+}
+
+/**
+ * Starts a meeting in parentNode from the backend's /api/jitsi/config/ answer.
+ * handlers: { onJoined, onLeft, onReadyToClose, onParticipantJoined }. Returns the API object.
+ */
+export function startMeeting(JitsiMeetExternalAPI, config, parentNode, handlers = {}) {
+  const options = {
+    roomName: config.room_name,
+    parentNode,
+    width: '100%',
+    height: '100%',
+    userInfo: config.user_info,
+    configOverwrite: config.config_overwrite,
+    interfaceConfigOverwrite: config.interface_config_overwrite,
+  }
+  if (config.jwt) options.jwt = config.jwt
+  const meeting = new JitsiMeetExternalAPI(config.domain, options)
+  meeting.addListener('videoConferenceJoined', (event) => handlers.onJoined?.(event))
+  meeting.addListener('videoConferenceLeft', (event) => handlers.onLeft?.(event))
+  meeting.addListener('readyToClose', () => handlers.onReadyToClose?.())
+  meeting.addListener('participantJoined', (event) => handlers.onParticipantJoined?.(event))
+  return meeting
+}
+
+/** Leaves the call; the meeting answers with videoConferenceLeft / readyToClose. */
+export function hangUp(meeting) {
+  meeting?.executeCommand('hangup')
+}
+
+/** Removes the iframe and its listeners. Safe to call twice. */
+export function disposeMeeting(meeting) {
+  try {
+    meeting?.dispose()
+  } catch {
+    // already gone: nothing left to clean up
+  }
+}

@@ -1,0 +1,284 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+
+import VideoPanel from '@/components/video/VideoPanel.vue'
+import { api } from '@/services/api'
+
+import { FakeJitsiApi } from '../helpers/fakes'
+import { deferred, httpError } from '../helpers/http'
+
+// jitsi.js remembers every script that loaded, per URL, for the page's lifetime: each test
+// uses its own script URL so that it starts from a script that has never been loaded.
+let run = 0
+let scripts
+
+function jitsiConfig(overrides = {}) {
+  run += 1
+  return {
+    mode: 'token',
+    domain: 'meet.example',
+    script_url: `https://meet.example/external_api.js?run=${run}`,
+    room_name: 'ic-demo-3f9a',
+    jwt: 'eyJhbGciOi.payload.sig',
+    moderator: false,
+    user_info: { displayName: 'Ana' },
+    config_overwrite: { prejoinConfig: { enabled: true }, subject: 'Demo circle' },
+    interface_config_overwrite: { SHOW_JITSI_WATERMARK: false },
+    notice: null,
+    ...overrides,
+  }
+}
+
+beforeEach(() => {
+  FakeJitsiApi.reset()
+  scripts = []
+  // Keep Jitsi's <script> out of the document (happy-dom would try to fetch it); the test
+  // plays the browser and fires its load or error.
+  const realAppend = Node.prototype.appendChild
+  vi.spyOn(document.head, 'appendChild').mockImplementation(function (node) {
+    if (node.tagName === 'SCRIPT') {
+      scripts.push(node)
+      return node
+    }
+    return realAppend.call(this, node)
+  })
+})
+
+afterEach(() => {
+  delete window.JitsiMeetExternalAPI
+})
+
+function setup(props = {}) {
+  return mount(VideoPanel, { props: { slug: 'demo', ...props }, attachTo: document.body })
+}
+
+const state = (wrapper) => wrapper.find('[data-testid="video-state"]').attributes('data-state')
+const button = (wrapper, text) => wrapper.findAll('button').find((b) => b.text() === text)
+
+function scriptLoads() {
+  window.JitsiMeetExternalAPI = FakeJitsiApi
+  scripts.at(-1).dispatchEvent(new Event('load'))
+}
+
+async function joined(props = {}, config = jitsiConfig()) {
+  vi.spyOn(api, 'jitsiConfig').mockResolvedValue(config)
+  const wrapper = setup(props)
+  await button(wrapper, 'Join video').trigger('click')
+  await flushPromises()
+  scriptLoads()
+  await flushPromises()
+  return { wrapper, config, meeting: FakeJitsiApi.instances.at(-1) }
+}
+
+describe('VideoPanel', () => {
+  it('loads nothing until the person chooses to join', () => {
+    const spy = vi.spyOn(api, 'jitsiConfig')
+    const wrapper = setup()
+
+    expect(spy).not.toHaveBeenCalled()
+    expect(scripts).toHaveLength(0)
+    expect(state(wrapper)).toBe('idle')
+    expect(wrapper.find('[data-testid="video-container"]').classes()).toContain('hidden')
+    wrapper.unmount()
+  })
+
+  it('Join video fetches the config, loads the script from script_url and starts the meeting', async () => {
+    const config = jitsiConfig()
+    const fetchConfig = vi.spyOn(api, 'jitsiConfig').mockResolvedValue(config)
+    const wrapper = setup()
+
+    await button(wrapper, 'Join video').trigger('click')
+    expect(state(wrapper)).toBe('loading')
+    expect(wrapper.find('[data-testid="video-state"]').text()).toBe('Connecting to video…')
+    await flushPromises()
+
+    expect(fetchConfig).toHaveBeenCalledWith('demo')
+    expect(scripts.map((s) => s.src)).toEqual([config.script_url])
+    expect(FakeJitsiApi.instances).toHaveLength(0)
+
+    scriptLoads()
+    await flushPromises()
+
+    expect(FakeJitsiApi.instances).toHaveLength(1)
+    const meeting = FakeJitsiApi.instances[0]
+    const container = wrapper.find('[data-testid="video-container"]')
+    expect(meeting.domain).toBe('meet.example')
+    expect(meeting.options.roomName).toBe('ic-demo-3f9a')
+    expect(meeting.options.jwt).toBe('eyJhbGciOi.payload.sig')
+    expect(meeting.options.userInfo).toEqual({ displayName: 'Ana' })
+    expect(meeting.options.parentNode).toBe(container.element)
+    expect(container.classes()).not.toContain('hidden')
+    wrapper.unmount()
+  })
+
+  it('is in the call on videoConferenceJoined, and Leave sends hangup', async () => {
+    const { wrapper, meeting } = await joined()
+
+    meeting.fire('videoConferenceJoined', { roomName: 'ic-demo-3f9a' })
+    await flushPromises()
+
+    expect(state(wrapper)).toBe('joined')
+    expect(wrapper.find('[data-testid="video-state"]').text()).toBe('You are in the call.')
+    expect(button(wrapper, 'Join video')).toBeUndefined()
+
+    await button(wrapper, 'Leave video').trigger('click')
+
+    expect(meeting.commands).toEqual([['hangup']])
+    wrapper.unmount()
+  })
+
+  it('has left on videoConferenceLeft: the meeting is disposed and joining again is offered', async () => {
+    const { wrapper, meeting } = await joined()
+    meeting.fire('videoConferenceJoined')
+    await flushPromises()
+
+    meeting.fire('videoConferenceLeft')
+    await flushPromises()
+
+    expect(state(wrapper)).toBe('left')
+    expect(wrapper.find('[data-testid="video-state"]').text()).toBe('You left the call.')
+    expect(meeting.disposeCalls).toBe(1)
+    expect(button(wrapper, 'Join video again')).toBeDefined()
+    expect(wrapper.find('[data-testid="video-container"]').classes()).toContain('hidden')
+    wrapper.unmount()
+  })
+
+  it('has left on readyToClose too', async () => {
+    const { wrapper, meeting } = await joined()
+
+    meeting.fire('readyToClose')
+    await flushPromises()
+
+    expect(state(wrapper)).toBe('left')
+    expect(meeting.disposeCalls).toBe(1)
+    wrapper.unmount()
+  })
+
+  it('joins again with a new meeting, reusing the loaded script', async () => {
+    const config = jitsiConfig()
+    const { wrapper, meeting } = await joined({}, config)
+    meeting.fire('videoConferenceLeft')
+    await flushPromises()
+
+    await button(wrapper, 'Join video again').trigger('click')
+    await flushPromises()
+
+    expect(scripts).toHaveLength(1)
+    expect(FakeJitsiApi.instances).toHaveLength(2)
+    wrapper.unmount()
+  })
+
+  it('shows an alert that says the messages keep working when the script fails', async () => {
+    const config = jitsiConfig()
+    vi.spyOn(api, 'jitsiConfig').mockResolvedValue(config)
+    const wrapper = setup()
+    await button(wrapper, 'Join video').trigger('click')
+    await flushPromises()
+
+    scripts[0].dispatchEvent(new Event('error'))
+    await flushPromises()
+
+    const alert = wrapper.find('[role="alert"]')
+    expect(alert.text()).toContain('could not be reached')
+    expect(alert.text()).toContain(config.script_url)
+    expect(alert.text()).toContain('The messages keep working without video.')
+    expect(state(wrapper)).toBe('error')
+    expect(button(wrapper, 'Join video again')).toBeDefined()
+    expect(FakeJitsiApi.instances).toHaveLength(0)
+    wrapper.unmount()
+  })
+
+  it('tries the script again after a failure', async () => {
+    const config = jitsiConfig()
+    vi.spyOn(api, 'jitsiConfig').mockResolvedValue(config)
+    const wrapper = setup()
+    await button(wrapper, 'Join video').trigger('click')
+    await flushPromises()
+    scripts[0].dispatchEvent(new Event('error'))
+    await flushPromises()
+
+    await button(wrapper, 'Join video again').trigger('click')
+    await flushPromises()
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false)
+    scriptLoads()
+    await flushPromises()
+
+    expect(scripts).toHaveLength(2)
+    expect(FakeJitsiApi.instances).toHaveLength(1)
+    wrapper.unmount()
+  })
+
+  it("shows the server's sentence when the config request fails", async () => {
+    vi.spyOn(api, 'jitsiConfig').mockRejectedValue(
+      httpError(503, { error: 'video_unavailable', detail: 'Video is not configured on this server yet.' }),
+    )
+    const wrapper = setup()
+
+    await button(wrapper, 'Join video').trigger('click')
+    await flushPromises()
+
+    expect(wrapper.find('[role="alert"]').text()).toBe('Video is not configured on this server yet.')
+    expect(scripts).toHaveLength(0)
+    wrapper.unmount()
+  })
+
+  it('shows the public-mode notice to facilitators', async () => {
+    const notice = 'This room is on the public meet.jit.si: anyone with its name can join.'
+    const { wrapper } = await joined({ isFacilitator: true }, jitsiConfig({ mode: 'public', jwt: null, notice }))
+
+    expect(wrapper.find('[data-testid="public-mode-notice"]').text()).toBe(notice)
+    wrapper.unmount()
+  })
+
+  it('does not show the public-mode notice to participants', async () => {
+    const notice = 'This room is on the public meet.jit.si: anyone with its name can join.'
+    const { wrapper, meeting } = await joined({ isFacilitator: false }, jitsiConfig({ mode: 'public', jwt: null, notice }))
+
+    expect(wrapper.find('[data-testid="public-mode-notice"]').exists()).toBe(false)
+    expect('jwt' in meeting.options).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('disposes the meeting when it unmounts', async () => {
+    const { wrapper, meeting } = await joined()
+    meeting.fire('videoConferenceJoined')
+    await flushPromises()
+
+    wrapper.unmount()
+
+    expect(meeting.disposeCalls).toBe(1)
+  })
+
+  // Leaving the room while the Jitsi script is still loading: the script arrives after the
+  // panel is gone. Starting a meeting then would put a live call (camera, microphone) into a
+  // page that no longer shows it (Jitsi puts the iframe in document.body when parentNode is null).
+  it('starts no meeting when unmounted while the script was loading', async () => {
+    vi.spyOn(api, 'jitsiConfig').mockResolvedValue(jitsiConfig())
+    const wrapper = setup()
+    await button(wrapper, 'Join video').trigger('click')
+    await flushPromises()
+
+    wrapper.unmount()
+    scriptLoads()
+    await flushPromises()
+
+    const live = FakeJitsiApi.instances.filter((meeting) => meeting.disposeCalls === 0)
+    expect(live).toEqual([])
+  })
+
+  it('starts no meeting when unmounted while the config was loading', async () => {
+    const config = deferred()
+    vi.spyOn(api, 'jitsiConfig').mockReturnValue(config.promise)
+    const wrapper = setup()
+    await button(wrapper, 'Join video').trigger('click')
+
+    wrapper.unmount()
+    config.resolve(jitsiConfig())
+    await flushPromises()
+    if (scripts.length) scriptLoads()
+    await flushPromises()
+
+    const live = FakeJitsiApi.instances.filter((meeting) => meeting.disposeCalls === 0)
+    expect(live).toEqual([])
+  })
+})

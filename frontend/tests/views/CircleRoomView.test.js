@@ -1,0 +1,204 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory } from 'vue-router'
+
+import { createAppRouter } from '@/router'
+import { api } from '@/services/api'
+import { useCirclesStore } from '@/stores/circles'
+import CircleRoomView from '@/views/CircleRoomView.vue'
+
+import { FakeEventSource, message } from '../helpers/fakes'
+import { deferred, httpError } from '../helpers/http'
+
+const participant = { role: 'participant', display_name: 'Ana', circles: [{ slug: 'demo', name: 'Demo circle' }] }
+const facilitator = { role: 'facilitator', display_name: 'Ann', circles: [{ slug: 'demo', name: 'Demo circle' }] }
+
+function circle(overrides = {}) {
+  return {
+    slug: 'demo',
+    name: 'Demo circle',
+    description: 'Tuesdays at seven',
+    next_session: null,
+    active: true,
+    facilitator: 'Ann',
+    current_prompt: null,
+    viewer_is_facilitator: false,
+    ...overrides,
+  }
+}
+
+let pinia
+let router
+let me
+
+beforeEach(() => {
+  FakeEventSource.reset()
+  vi.stubGlobal('EventSource', FakeEventSource)
+  pinia = createPinia()
+  router = createAppRouter(pinia, createMemoryHistory())
+})
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+async function enter({ identity = participant, detail = circle(), history = [], keys = [] } = {}) {
+  me = vi.spyOn(api, 'me').mockResolvedValue(identity)
+  vi.spyOn(api, 'getCircle').mockResolvedValue(detail)
+  vi.spyOn(api, 'listMessages').mockResolvedValue(history)
+  vi.spyOn(api, 'listKeys').mockResolvedValue(keys)
+  await router.push('/circles/demo')
+  const wrapper = mount(CircleRoomView, { props: { slug: 'demo' }, global: { plugins: [pinia, router] }, attachTo: document.body })
+  await flushPromises()
+  return wrapper
+}
+
+const composer = (wrapper) => wrapper.find('section[aria-labelledby="composer-title"]')
+const keyManager = (wrapper) => wrapper.find('section[aria-labelledby="keys-title"]')
+const bodies = (wrapper) => wrapper.findAll('[data-testid="message-body"]').map((b) => b.text())
+
+describe('CircleRoomView', () => {
+  it('shows the circle, its messages and the video panel, and follows the live stream', async () => {
+    const wrapper = await enter({ history: [message(1, 'announcement', 'Welcome'), message(2, 'announcement', 'Settle in')] })
+
+    expect(api.getCircle).toHaveBeenCalledWith('demo')
+    expect(wrapper.find('[data-testid="circle-name"]').text()).toBe('Demo circle')
+    expect(wrapper.text()).toContain('Facilitated by Ann')
+    expect(document.title).toBe('Demo circle · InquiryCircle')
+    expect(bodies(wrapper)).toEqual(['Settle in', 'Welcome'])
+    expect(wrapper.findAll('button').some((b) => b.text() === 'Join video')).toBe(true)
+
+    expect(FakeEventSource.instances).toHaveLength(1)
+    const source = FakeEventSource.last
+    expect(source.params.get('circle')).toBe('demo')
+    expect(source.params.get('after')).toBe('2')
+
+    source.open()
+    source.emit(message(3, 'time_cue', '5 minutes left'))
+    await flushPromises()
+
+    expect(wrapper.find('[data-testid="connection-state"]').text()).toBe('Live')
+    expect(bodies(wrapper)[0]).toBe('5 minutes left')
+    wrapper.unmount()
+  })
+
+  it('shows a participant no composer and no key manager', async () => {
+    const wrapper = await enter({ identity: participant, detail: circle({ viewer_is_facilitator: false }) })
+
+    expect(wrapper.find('[data-testid="circle-name"]').exists()).toBe(true)
+    expect(composer(wrapper).exists()).toBe(false)
+    expect(wrapper.find('textarea').exists()).toBe(false)
+    expect(keyManager(wrapper).exists()).toBe(false)
+    expect(api.listKeys).not.toHaveBeenCalled()
+    wrapper.unmount()
+  })
+
+  it('shows a facilitator the composer and the key manager', async () => {
+    const wrapper = await enter({ identity: facilitator, detail: circle({ viewer_is_facilitator: true }) })
+
+    expect(composer(wrapper).exists()).toBe(true)
+    expect(keyManager(wrapper).exists()).toBe(true)
+    expect(api.listKeys).toHaveBeenCalledWith('demo')
+    wrapper.unmount()
+  })
+
+  it('says "Circle not available" for a 404, and follows nothing', async () => {
+    me = vi.spyOn(api, 'me').mockResolvedValue(participant)
+    vi.spyOn(api, 'getCircle').mockRejectedValue(httpError(404, { error: 'not_found', detail: "There is no circle 'demo' that your key opens." }))
+    const list = vi.spyOn(api, 'listMessages')
+    await router.push('/circles/demo')
+
+    const wrapper = mount(CircleRoomView, { props: { slug: 'demo' }, global: { plugins: [pinia, router] } })
+    await flushPromises()
+
+    expect(wrapper.find('h1').text()).toBe('Circle not available')
+    expect(wrapper.find('[role="alert"]').text()).toBe('This circle does not exist, or your key does not open it.')
+    expect(wrapper.find('a').attributes('href')).toBe('/circles')
+    expect(list).not.toHaveBeenCalled()
+    expect(FakeEventSource.instances).toHaveLength(0)
+    wrapper.unmount()
+  })
+
+  it('pins the circle prompt, then the newest live prompt', async () => {
+    const opening = { seq: 4, body: 'What brought you here?', author: 'Ann', created: '2025-03-04T18:00:00Z' }
+    const wrapper = await enter({ detail: circle({ current_prompt: opening }) })
+
+    expect(wrapper.find('[data-testid="current-prompt"]').text()).toContain('What brought you here?')
+
+    FakeEventSource.last.emit(message(5, 'prompt', 'What surprised you?'))
+    FakeEventSource.last.emit(message(6, 'announcement', 'Two more minutes'))
+    await flushPromises()
+
+    expect(wrapper.find('[data-testid="current-prompt"]').text()).toContain('What surprised you?')
+    wrapper.unmount()
+  })
+
+  it('posts what the facilitator writes and shows it once', async () => {
+    const wrapper = await enter({ identity: facilitator, detail: circle({ viewer_is_facilitator: true }) })
+    const post = vi.spyOn(api, 'postMessage').mockResolvedValue(message(1, 'prompt', 'What did you notice?', 'Ann'))
+
+    await wrapper.find('input[value="prompt"]').setValue()
+    await wrapper.find('textarea').setValue('What did you notice?')
+    await composer(wrapper).find('form').trigger('submit')
+    await flushPromises()
+    FakeEventSource.last.emit(message(1, 'prompt', 'What did you notice?', 'Ann')) // the stream's copy
+    await flushPromises()
+
+    expect(post).toHaveBeenCalledWith('demo', 'prompt', 'What did you notice?')
+    expect(bodies(wrapper)).toEqual(['What did you notice?'])
+    expect(wrapper.find('[data-testid="current-prompt"]').text()).toContain('What did you notice?')
+    wrapper.unmount()
+  })
+
+  it('shows why a post failed in the composer', async () => {
+    const wrapper = await enter({ identity: facilitator, detail: circle({ viewer_is_facilitator: true }) })
+    vi.spyOn(api, 'postMessage').mockRejectedValue(httpError(400, { error: 'invalid', detail: 'body: Must not be blank.' }))
+
+    await wrapper.findAll('button').find((b) => b.text() === '5 minutes left').trigger('click')
+    await flushPromises()
+
+    expect(composer(wrapper).find('[role="alert"]').text()).toBe('body: Must not be blank.')
+    wrapper.unmount()
+  })
+
+  it('goes back to key entry when the stream finds the key revoked', async () => {
+    const wrapper = await enter()
+    me.mockRejectedValue(httpError(401, { error: 'not_authenticated', detail: 'x' }))
+
+    await FakeEventSource.last.fail(FakeEventSource.CLOSED)
+
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('key-entry'))
+    expect(router.currentRoute.value.query.next).toBe('/circles/demo')
+    expect(wrapper.find('[data-testid="connection-state"]').text()).toBe('Disconnected')
+    wrapper.unmount()
+  })
+
+  it('stops the stream and forgets the circle when it unmounts', async () => {
+    const wrapper = await enter()
+    const source = FakeEventSource.last
+
+    wrapper.unmount()
+
+    expect(source.closed).toBe(true)
+    expect(useCirclesStore(pinia).current).toBeNull()
+  })
+
+  // Leaving the room before it finished opening: nothing may keep listening afterwards.
+  it('leaves no stream open when it unmounts while the circle is still loading', async () => {
+    me = vi.spyOn(api, 'me').mockResolvedValue(participant)
+    const detail = deferred()
+    vi.spyOn(api, 'getCircle').mockReturnValue(detail.promise)
+    vi.spyOn(api, 'listMessages').mockResolvedValue([])
+    await router.push('/circles/demo')
+    const wrapper = mount(CircleRoomView, { props: { slug: 'demo' }, global: { plugins: [pinia, router] } })
+    await flushPromises()
+    expect(wrapper.text()).toContain('Opening the circle…')
+
+    wrapper.unmount()
+    detail.resolve(circle())
+    await flushPromises()
+
+    expect(FakeEventSource.instances.filter((source) => !source.closed)).toEqual([])
+  })
+})
