@@ -33,6 +33,8 @@ port_free() {
   "$PYTHON" - "$1" <<'PY'
 import socket, sys
 with socket.socket() as s:
+    # As the servers do: connections of a previous run lingering in TIME_WAIT are no obstacle.
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         s.bind(("127.0.0.1", int(sys.argv[1])))
     except OSError:
@@ -57,8 +59,8 @@ stamp_of() { cat "$@" | sha256sum | cut -c1-16; }
 py_stamp=$(stamp_of scripts/requirements-up.txt backend/requirements.txt)
 if [ "$(cat "$VENV/.up-stamp" 2>/dev/null)" != "$py_stamp" ]; then
   say "Installing the backend's Python packages"
-  "$VENV/bin/pip" install --quiet --upgrade pip
-  "$VENV/bin/pip" install --quiet -r scripts/requirements-up.txt
+  "$VENV/bin/pip" install --quiet --upgrade pip 2>&1 | sed "/^WARNING: Location/d"
+  "$VENV/bin/pip" install --quiet -r scripts/requirements-up.txt 2>&1 | sed "/^WARNING: Location/d"
   echo "$py_stamp" > "$VENV/.up-stamp"
 fi
 
@@ -83,6 +85,8 @@ JITSI_DOMAIN=${JITSI_DOMAIN:-meet.jit.si}
 export DJANGO_SETTINGS_MODULE=ic_core.settings.production
 export DEBUG=False IC_SECURE_COOKIES=False IC_SECURE_SSL_REDIRECT=False IC_HSTS_SECONDS=0
 export IC_NUM_PROXIES=1 IC_WORKERS=${IC_WORKERS:-2}
+# honcho gives each process 5 s after Ctrl-C; open streams must not hold gunicorn longer.
+export IC_GRACEFUL_TIMEOUT=${IC_GRACEFUL_TIMEOUT:-3}
 export ALLOWED_HOSTS="localhost,127.0.0.1"
 export CSRF_TRUSTED_ORIGINS="http://localhost:$HTTP_PORT,http://127.0.0.1:$HTTP_PORT"
 export IC_BIND="127.0.0.1:$BACKEND_PORT" IC_FRONTEND_PORT="$FRONTEND_PORT"
