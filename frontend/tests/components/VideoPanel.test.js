@@ -71,6 +71,18 @@ async function joined(props = {}, config = jitsiConfig()) {
 }
 
 describe('VideoPanel', () => {
+  it('can cancel while connecting: the half-made call is disposed and Join is offered again', async () => {
+    const { wrapper, meeting } = await joined()
+    expect(state(wrapper)).toBe('loading') // the pre-join screen: not joined yet
+
+    await button(wrapper, 'Cancel').trigger('click')
+
+    expect(meeting.disposeCalls).toBe(1)
+    expect(state(wrapper)).toBe('idle')
+    expect(button(wrapper, 'Join video')).toBeTruthy()
+    wrapper.unmount()
+  })
+
   it('loads nothing until the person chooses to join', () => {
     const spy = vi.spyOn(api, 'jitsiConfig')
     const wrapper = setup()
