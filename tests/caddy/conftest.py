@@ -9,52 +9,17 @@ the end, even when a test fails.
 """
 
 import json
-import os
-import shutil
-import subprocess
-from contextlib import contextmanager
-from pathlib import Path
 
-import httpx
-import port_for
 import pytest
-from mirakuru import HTTPExecutor
 
 from support.live_backend import Session, StreamListener, manage, running_backend
-
-CADDY_DIR = Path(__file__).resolve().parents[2] / "caddy"
-JITSI_ORIGIN = "https://localhost:8443"
-
-
-def caddy_binary():
-    path = shutil.which("caddy")
-    if path is None:
-        pytest.fail("caddy is not installed (Debian: apt-get install caddy)", pytrace=False)
-    return path
-
-
-def isolated_env(folder):
-    """HOME and XDG folders for Caddy's autosave and storage, inside the test's folder."""
-    home = Path(folder) / "caddy-home"
-    return {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-    }
-
-
-def run_caddy_command(folder, *args, prefix=(), **placeholders):
-    """`caddy <args>` with only PATH, the isolated folders and the given placeholders set."""
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **isolated_env(folder)}
-    env.update({name: str(value) for name, value in placeholders.items()})
-    return subprocess.run(
-        [*prefix, caddy_binary(), *args],
-        env=env,
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+from support.live_caddy import (
+    CADDY_DIR,
+    JITSI_ORIGIN,
+    LiveCaddy,
+    run_caddy_command,
+    running_caddy,
+)
 
 
 @pytest.fixture
@@ -81,79 +46,6 @@ def adapt(caddy_cli, caddyfile):
         return json.loads(result.stdout)
 
     return run
-
-
-class LiveCaddy:
-    """caddy run --config caddy/Caddyfile on a free loopback port, upstream given."""
-
-    def __init__(self, folder, site_root, upstream):
-        self.folder = Path(folder)
-        self.port = port_for.select_random()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_dir = self.folder / "caddy-logs"
-        self.access_log = self.log_dir / "access.log"
-        self.output_path = self.folder / "caddy-output.log"
-        self.env = {
-            **isolated_env(self.folder),
-            # The scheme matters: without http:// a site address on any port but 80 is HTTPS.
-            "SITE_ADDRESS": self.url,
-            "CADDY_BIND": "127.0.0.1",
-            "CADDY_ADMIN": "off",
-            "BACKEND_UPSTREAM": upstream,
-            "SITE_ROOT": str(site_root),
-            "CADDY_LOG_DIR": str(self.log_dir),
-            "JITSI_ORIGIN": JITSI_ORIGIN,
-        }
-        self._output = None
-        self.executor = None
-
-    def start(self):
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        self._output = open(self.output_path, "ab")  # noqa: SIM115 (closed in stop())
-        self.executor = HTTPExecutor(
-            [
-                caddy_binary(),
-                "run",
-                "--config",
-                str(CADDY_DIR / "Caddyfile"),
-                "--adapter",
-                "caddyfile",
-            ],
-            url=f"{self.url}/",
-            status=200,
-            cwd=str(self.folder),
-            envvars=self.env,
-            timeout=30,
-            stdout=self._output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            self.executor.start()
-        except Exception as error:
-            self.stop()
-            raise RuntimeError(f"caddy did not start:\n{self.output()}") from error
-        return self
-
-    def stop(self):
-        if self.executor is not None:
-            self.executor.stop()
-        if self._output is not None:
-            self._output.close()
-
-    def output(self):
-        return self.output_path.read_text(errors="replace") if self.output_path.exists() else ""
-
-    def get(self, path, **kwargs):
-        return httpx.get(f"{self.url}{path}", **kwargs)
-
-
-@contextmanager
-def running_caddy(folder, site_root, upstream):
-    caddy = LiveCaddy(folder, site_root, upstream)
-    try:
-        yield caddy.start()
-    finally:
-        caddy.stop()
 
 
 class FakeSite:
