@@ -4,11 +4,15 @@ PYTHON ?= python3.11
 VENV := .venv
 TOX_VERSION := 4.67.15
 
-.PHONY: up build-frontend test test-frontend lint bench clean
+.PHONY: up provision build-frontend smoke test test-frontend lint bench clean
 
 # Start the whole stack on this machine: http://localhost:8080 (IC_HTTP_PORT to change).
 up:
 	bash scripts/up.sh
+
+# Lay out the runbook's server folders under ROOT (default /): make provision ROOT=/tmp/x
+provision:
+	bash scripts/provision.sh $(ROOT)
 
 # Build the SPA and put it where Caddy serves it (runbook Phase 6: caddy/site/dist/).
 build-frontend: frontend/node_modules/.package-lock.json
@@ -33,6 +37,12 @@ $(VENV)/.tox-installed:
 
 clean:
 	rm -rf $(VENV) .tox .pytest_cache .ruff_cache
+
+# The @smoke scenarios against a deployed stack: make smoke BASE_URL=https://icircle.example
+# (keys for the smoke circle in IC_SMOKE_CIRCLE, IC_SMOKE_FACILITATOR_KEY, IC_SMOKE_PARTICIPANT_KEY)
+smoke: $(VENV)/.tox-installed
+	@test -n "$(BASE_URL)" || { echo "make smoke needs BASE_URL=..."; exit 2; }
+	BASE_URL=$(BASE_URL) $(VENV)/bin/tox run -e smoke
 
 # Benchmarks print figures; they are not pass/fail tests.
 bench: $(VENV)/.tox-installed

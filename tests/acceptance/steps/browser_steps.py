@@ -1,0 +1,1 @@
+"""Steps that drive real Chromium (Playwright), one browser context per person."""

@@ -1,0 +1,92 @@
+"""Steps about files: the repository, a provisioned server root, the build, the Caddyfiles."""
+
+import os
+import sqlite3
+import stat
+import subprocess
+
+import pytest
+from acceptance.stack import REPO_DIR, SITE_ROOT
+from pytest_bdd import given, parsers, then, when
+
+from support.live_caddy import run_caddy_command
+
+
+@then(parsers.parse("the repository has the folders {names}"))
+def repository_has_folders(names):
+    for name in names.replace(" and ", ", ").split(", "):
+        assert (REPO_DIR / name.strip()).is_dir(), f"{name} is missing from the repository"
+
+
+@then("the repository has a README and a tox.ini")
+def repository_has_readme_and_tox():
+    assert (REPO_DIR / "README.md").is_file()
+    assert (REPO_DIR / "tox.ini").is_file()
+
+
+@given("an empty folder standing in for a server's root", target_fixture="server_root")
+def server_root(tmp_path):
+    root = tmp_path / "server"
+    root.mkdir()
+    return root
+
+
+@when("the provisioning command runs for that root")
+def run_provisioning(server_root):
+    result = subprocess.run(
+        ["make", "--no-print-directory", "provision", f"ROOT={server_root}"],
+        cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@then("these folders exist under it:", target_fixture="provisioned")
+def folders_exist(server_root, datatable):
+    folders = [server_root / row[0] for row in datatable[1:]]
+    for folder in folders:
+        assert folder.is_dir(), f"{folder.relative_to(server_root)} was not created"
+    return folders
+
+
+@then("every one of them belongs to the deploying user")
+def folders_belong_to_user(provisioned):
+    for folder in provisioned:
+        assert folder.stat().st_uid == os.getuid(), f"{folder} is owned by someone else"
+
+
+@then(parsers.parse("the {what} folder {path} is not readable by other users"))
+def folder_private(server_root, what, path):
+    mode = (server_root / path).stat().st_mode
+    assert not mode & (stat.S_IROTH | stat.S_IWOTH | stat.S_IXOTH), f"{path} is {oct(mode)}"
+
+
+@then("caddy/site/dist holds index.html and hashed JavaScript under assets/")
+def build_in_place():
+    assert (SITE_ROOT / "index.html").is_file()
+    scripts = list((SITE_ROOT / "assets").glob("*-*.js"))
+    assert scripts, "no hashed JavaScript in caddy/site/dist/assets"
+
+
+@then(parsers.parse('"caddy validate" accepts caddy/{name}'))
+def caddy_validates(tmp_path, name):
+    result = run_caddy_command(
+        tmp_path, "validate", "--config", str(REPO_DIR / "caddy" / name), "--adapter", "caddyfile"
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+@then("the backend's database file exists at the configured path")
+def database_file_exists(stack):
+    stack.require_local("Looking at the database file")
+    assert stack.db_path.is_file()
+
+
+@then("it is a SQLite database holding the circles table")
+def database_is_sqlite(stack):
+    with sqlite3.connect(f"file:{stack.db_path}?mode=ro", uri=True) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    if "circles_circle" not in tables:
+        pytest.fail(f"no circles table in {stack.db_path}: {sorted(tables)}")
