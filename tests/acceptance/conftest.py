@@ -92,9 +92,19 @@ def stack(request, jitsi_standin_domain):
 
 
 @pytest.fixture(scope="session")
-def jitsi_standin_domain():
-    """The Jitsi domain the local stack is configured with (None: the default, meet.jit.si)."""
-    return None
+def jitsi_standin(request, tmp_path_factory):
+    """The stand-in for the Jitsi service (which cannot be reached from tests), local mode.
+
+    Not there yet: until it is, the local stack runs Jitsi's public mode and no scenario joins
+    the video.
+    """
+    yield None
+
+
+@pytest.fixture(scope="session")
+def jitsi_standin_domain(jitsi_standin):
+    """The Jitsi domain the local stack is configured with."""
+    return jitsi_standin.domain if jitsi_standin else None
 
 
 # Milestone summary: every run ends with M1 ✓ ... and counts.
@@ -113,6 +123,7 @@ def pytest_configure(config):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
+    setattr(item, f"rep_{report.when}", report)  # lets fixtures see how the test went
     if report.when == "call" or (report.when == "setup" and not report.passed):
         milestones = [
             int(m.group(1)) for mark in item.iter_markers() if (m := MILESTONE.fullmatch(mark.name))

@@ -3,6 +3,7 @@
 """
 
 import os
+import secrets
 import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ class Stack:
     db_path: Path | None = None
     backend: LiveBackend | None = None
     caddy: LiveCaddy | None = None
+    jitsi_secret: str | None = None
 
     @property
     def participant_key(self):
@@ -58,16 +60,34 @@ class Stack:
         self.backend.start()
 
 
-def start_local_stack(exit_stack: ExitStack, jitsi_domain=None, **backend_env):
-    """Backend (fresh database, demo data) and Caddy on loopback, as `make up` wires them."""
+JITSI_APP_ID = "inquirycircle-acceptance"
+
+
+def start_local_stack(exit_stack: ExitStack, jitsi_domain=None):
+    """Backend (fresh database, demo data) and Caddy on loopback, as `make up` wires them.
+
+    With a jitsi_domain (the stand-in), video runs in token mode there, as a self-hosted Jitsi
+    with token authentication would; streams beat every second, so a revoked key's stream
+    ends quickly.
+    """
     if not (SITE_ROOT / "index.html").exists():
         raise StackUnavailable(f"{SITE_ROOT} has no built app: run `make build-frontend` first")
     folder = Path(exit_stack.enter_context(tempfile.TemporaryDirectory(prefix="ic-acceptance-")))
     db_path = folder / "inquirycircle.db"
     manage(db_path, "migrate", "--noinput")
     demo = manage(db_path, "seed_demo", "--json")
-    jitsi = {"JITSI_MODE": "public", "JITSI_DOMAIN": jitsi_domain} if jitsi_domain else {}
-    backend = LiveBackend(db_path, folder / "gunicorn.log", workers=2, **jitsi, **backend_env)
+    jitsi_secret = secrets.token_urlsafe(32)
+    jitsi = {}
+    if jitsi_domain:
+        jitsi = {
+            "JITSI_MODE": "token",
+            "JITSI_DOMAIN": jitsi_domain,
+            "JITSI_APP_ID": JITSI_APP_ID,
+            "JITSI_APP_SECRET": jitsi_secret,
+        }
+    backend = LiveBackend(
+        db_path, folder / "gunicorn.log", workers=2, IC_STREAM_HEARTBEAT=1, **jitsi
+    )
     exit_stack.callback(backend.stop)
     backend.start()
     caddy_folder = folder / "caddy"
@@ -85,6 +105,7 @@ def start_local_stack(exit_stack: ExitStack, jitsi_domain=None, **backend_env):
         db_path=db_path,
         backend=backend,
         caddy=caddy,
+        jitsi_secret=jitsi_secret,
     )
 
 

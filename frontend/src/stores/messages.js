@@ -38,6 +38,9 @@ export const useMessagesStore = defineStore('messages', () => {
       onMessage: add,
       onState: (state) => {
         connection.value = state
+        // The server ended the stream (key revoked, session gone): find out whether we are
+        // still signed in, so the room can send the person back to key entry.
+        if (state === STATES.ENDED) auth.refresh().catch(() => {})
       },
       // Refused: retry while the session is good; otherwise the key was revoked or signed out.
       shouldRetry: async () => {

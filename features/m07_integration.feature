@@ -1,0 +1,40 @@
+@m7 @e2e
+Feature: M7 Integration working
+  A facilitator and participants, each in their own browser, meet in a circle: keys let them
+  in, the video joins the circle's own room with the right role, and messages arrive live.
+
+  @smoke
+  Scenario: A facilitator's message reaches the participant live
+    Given the participant has signed in
+    And the facilitator has signed in
+    When the facilitator sends the announcement "Welcome, everyone. We start in a minute."
+    Then the participant sees "Welcome, everyone. We start in a minute." within 2 seconds
+    And the participant's page was not reloaded
+
+  Scenario: A participant who arrives late sees the pinned prompt
+    Given the facilitator has signed in
+    And the facilitator sends the prompt "What surprised you this week?"
+    When a second participant signs in
+    Then the second participant sees the pinned prompt "What surprised you this week?"
+
+  @smoke
+  Scenario: A wrong key gets a clear message
+    Given a visitor opens /
+    When the visitor enters the key "AAAA-BBBB-CCCC-DDDD"
+    Then the visitor is told "That key is not valid"
+
+  @smoke
+  Scenario: A participant cannot reach the facilitator's console
+    Given the participant has signed in
+    When the participant opens the circle's page by its address
+    Then the participant sees no message composer and no key management
+    And the API refuses the participant's attempt to issue keys
+
+  @destructive
+  Scenario: A revoked key is refused and its open session ends
+    Given the third participant has signed in
+    And the facilitator has signed in
+    When the facilitator revokes the third participant's key
+    Then the third participant is sent back to key entry
+    When the third participant enters their key again
+    Then the third participant is told "That key is not valid"
