@@ -21,3 +21,9 @@ Feature: M2 Frontend framework
   Scenario: Tailwind styles apply
     Given a visitor opens /
     Then the "Enter" button has a Tailwind background colour, not the browser's default
+
+  Scenario: The Jitsi API script loads without console errors
+    Given the participant has signed in
+    When the participant joins the video
+    Then the participant is in the call
+    And the page logged no errors while the video loaded

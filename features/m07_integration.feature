@@ -3,6 +3,16 @@ Feature: M7 Integration working
   A facilitator and participants, each in their own browser, meet in a circle: keys let them
   in, the video joins the circle's own room with the right role, and messages arrive live.
 
+  Scenario: Participant and facilitator meet in the circle's video with their roles
+    Given the participant has signed in
+    When the participant joins the video
+    Then the participant is in the call
+    And the video service was given the circle's room and a participant's token
+    When the facilitator has signed in
+    And the facilitator joins the video
+    Then the facilitator is in the call
+    And the video service was given the circle's room and a moderator's token
+
   @smoke
   Scenario: A facilitator's message reaches the participant live
     Given the participant has signed in
