@@ -19,6 +19,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+
 from acceptance.report import write_html
 from acceptance.stack import StackUnavailable, remote_stack, start_local_stack
 from acceptance.steps.browser_steps import *  # noqa: F403

@@ -6,9 +6,9 @@ import stat
 import subprocess
 
 import pytest
-from acceptance.stack import REPO_DIR, SITE_ROOT
 from pytest_bdd import given, parsers, then, when
 
+from acceptance.stack import REPO_DIR, SITE_ROOT
 from support.live_caddy import run_caddy_command
 
 
