@@ -17,27 +17,15 @@ import jwt
 import port_for
 import pytest
 from mirakuru import HTTPExecutor
+from playwright import sync_api as playwright_api
 
+from support.chromium import CHROMIUM, CHROMIUM_ARGS
 from support.jitsi_standin import JitsiStandIn
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [pytest.mark.server, pytest.mark.e2e]
 
 REPO = Path(__file__).resolve().parents[2]
 APP_JITSI_JS = REPO / "frontend" / "src" / "services" / "jitsi.js"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SECRET = "stand-in-test-secret-of-at-least-32-bytes"
 ROOM = "ic-reading-circle-4f2a"
 

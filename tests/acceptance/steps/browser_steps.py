@@ -11,19 +11,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_bdd import given, parsers, then, when
 
+from support.chromium import CHROMIUM, CHROMIUM_ARGS
 from support.live_backend import Session
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-]
 NO_RELOAD_MARK = "window.__icSamePage = true"
 VIDEO_TIMEOUT_MS = 20_000
 
@@ -33,7 +23,7 @@ def browser_type_launch_args(browser_type_launch_args):
     # Debian's chromium: Playwright must never download a browser here.
     return {
         **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
+        "executable_path": CHROMIUM,
         "args": CHROMIUM_ARGS,
     }
 
