@@ -23,6 +23,7 @@ import pytest
 from acceptance.report import write_html
 from acceptance.stack import StackUnavailable, remote_stack, start_local_stack
 from acceptance.steps.browser_steps import *  # noqa: F403
+from acceptance.steps.container_steps import *  # noqa: F403
 from acceptance.steps.http_steps import *  # noqa: F403
 from acceptance.steps.repository_steps import *  # noqa: F403
 from support.jitsi_standin import JitsiStandIn
