@@ -7,20 +7,9 @@ import { api } from '@/services/api'
 import { keyFromFragment } from '@/services/keys'
 
 import { httpError } from '../helpers/http'
+import { keyRow } from '../helpers/keys'
 
-const row = (id, overrides = {}) => ({
-  id,
-  prefix: `P${id}QF`,
-  label: '',
-  role: 'participant',
-  created: '2025-03-01T10:00:00Z',
-  expires: null,
-  last_used: null,
-  use_count: 0,
-  revoked: false,
-  revoked_at: null,
-  ...overrides,
-})
+const row = (id, overrides = {}) => keyRow(id, overrides, 'P')
 
 const ISSUED = [
   { id: 10, key: 'A1B2-C3D4-E5F6-G7H8', prefix: 'A1B2', label: 'Ana', role: 'participant', expires: null },

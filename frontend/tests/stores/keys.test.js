@@ -6,20 +6,9 @@ import { useCirclesStore } from '@/stores/circles'
 import { useKeysStore } from '@/stores/keys'
 
 import { httpError } from '../helpers/http'
+import { keyRow } from '../helpers/keys'
 
-const row = (id, overrides = {}) => ({
-  id,
-  prefix: `K${id}QF`,
-  label: '',
-  role: 'participant',
-  created: '2025-03-01T10:00:00Z',
-  expires: null,
-  last_used: null,
-  use_count: 0,
-  revoked: false,
-  revoked_at: null,
-  ...overrides,
-})
+const row = (id, overrides = {}) => keyRow(id, overrides, 'K')
 const issued = (id, key, label = '') => ({ id, key, prefix: key.slice(0, 4), label, role: 'participant', expires: null })
 
 beforeEach(() => {
