@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 TOX_VERSION := 4.67.15
 
-.PHONY: up provision build-frontend smoke test test-frontend lint bench clean
+.PHONY: up provision build-frontend images-offline smoke test test-frontend lint bench clean
 
 # Start the whole stack on this machine: http://localhost:8080 (IC_HTTP_PORT to change).
 up:
@@ -23,8 +23,13 @@ frontend/node_modules/.package-lock.json: frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
 	touch $@
 
+# Every tox env, then the compose mode when there is a Docker engine (scripts/test.sh).
 test: $(VENV)/.tox-installed
-	$(VENV)/bin/tox run $(TOXARGS)
+	TOX=$(VENV)/bin/tox TOXARGS="$(TOXARGS)" bash scripts/test.sh
+
+# The three images with no container registry: Debian-made bases, host-built wheels and SPA.
+images-offline:
+	bash scripts/images-offline.sh
 
 lint: $(VENV)/.tox-installed
 	$(VENV)/bin/tox run -e lint

@@ -42,3 +42,31 @@ Feature: M4 Container config
       | dockerfile          |
       | backend/Dockerfile  |
       | frontend/Dockerfile |
+
+  # The scenarios below act on the running containers: they run in compose mode only
+  # (pytest --stack=compose, tox -e acceptance-compose).
+
+  @compose
+  Scenario: The three containers are running and healthy
+    Then the containers caddy, frontend and backend are running and healthy
+    And the backend container runs as a user other than root
+    And the page and the API answer through Caddy's published port
+
+  @compose @destructive
+  Scenario: A crashed backend gives a clear 502, then comes back by itself
+    Given the participant has signed in
+    And the participant's feed is live
+    When the backend container's main process is killed
+    Then the API answers 502 with the error "backend_unavailable" within 5 seconds
+    And within 60 seconds the backend container is running and healthy again
+    When the facilitator posts the announcement "Posted after the crash" through the API
+    Then the participant sees "Posted after the crash" within 10 seconds
+    And the participant's feed is live again
+    And the participant's page was not reloaded
+
+  @compose @destructive
+  Scenario: Data survives taking the stack down and up again
+    Given the facilitator posts the announcement "Kept in the volume" through the API
+    When the stack is taken down and brought up again
+    Then the participant can sign in through the API with their key
+    And the circle's messages through the API include "Kept in the volume"

@@ -7,7 +7,11 @@ Modes:
   --allow-destructive is given; URLs matching --sensitive-url (the production domains by
   default) refuse destructive scenarios outright. Smoke keys come from IC_SMOKE_CIRCLE,
   IC_SMOKE_FACILITATOR_KEY and IC_SMOKE_PARTICIPANT_KEY.
-- (--stack compose comes with the containers issue.)
+- --stack compose: the three containers, built offline and started by testcontainers'
+  DockerCompose on a project name of their own (compose_stack.py), always taken down at the end;
+  when a scenario failed, every container's log is saved to reports/. Needs a Docker engine,
+  the compose plugin and the offline base images (`make images-offline`); without them the run
+  stops and says which is missing. @compose scenarios run only in this mode.
 
 Shared steps live in tests/acceptance/steps/ and are imported here, never from a test module.
 """
@@ -20,8 +24,14 @@ from pathlib import Path
 
 import pytest
 
+from acceptance.compose_stack import EngineUnavailable, check_engine
 from acceptance.report import write_html
-from acceptance.stack import StackUnavailable, remote_stack, start_local_stack
+from acceptance.stack import (
+    StackUnavailable,
+    remote_stack,
+    start_compose_stack,
+    start_local_stack,
+)
 from acceptance.steps.browser_steps import *  # noqa: F403
 from acceptance.steps.container_steps import *  # noqa: F403
 from acceptance.steps.http_steps import *  # noqa: F403
@@ -36,9 +46,10 @@ def pytest_addoption(parser):
     group = parser.getgroup("acceptance")
     group.addoption(
         "--stack",
-        choices=["local"],
+        choices=["local", "compose"],
         default="local",
-        help="Which stack to start when no --base-url is given (default: local).",
+        help="Which stack to start when no --base-url is given: local processes (default) or "
+        "the compose containers.",
     )
     group.addoption(
         "--allow-destructive",
@@ -60,6 +71,7 @@ def _is_sensitive(config):
 def pytest_collection_modifyitems(config, items):
     base_url = config.getoption("base_url")
     if not base_url:
+        _keep_compose_scenarios_for_compose_mode(config, items)
         return
     sensitive = _is_sensitive(config)
     if sensitive and config.getoption("allow_destructive"):
@@ -78,19 +90,51 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+def _keep_compose_scenarios_for_compose_mode(config, items):
+    """@compose scenarios act on containers; other modes deselect them (and say so)."""
+    if config.getoption("stack") == "compose":
+        return
+    keep = [item for item in items if item.get_closest_marker("compose") is None]
+    if len(keep) < len(items):
+        config.stash[COMPOSE_ONLY] = len(items) - len(keep)
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = keep
+
+
+def pytest_sessionstart(session):
+    """Fail fast, before any scenario, when the compose mode cannot have its engine."""
+    config = session.config
+    if config.getoption("stack") != "compose" or config.getoption("base_url"):
+        return
+    try:
+        config.stash[ENGINE] = check_engine()
+    except EngineUnavailable as error:
+        pytest.exit(f"--stack=compose cannot run: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
+
+
 @pytest.fixture(scope="session")
 def stack(request, jitsi_standin_domain):
-    base_url = request.config.getoption("base_url")
+    config = request.config
+    base_url = config.getoption("base_url")
     if base_url:
         yield remote_stack(base_url)
         return
+    mode = config.getoption("stack")
     with ExitStack() as exit_stack:
         started = time.monotonic()
         try:
-            stack = start_local_stack(exit_stack, jitsi_domain=jitsi_standin_domain)
-        except StackUnavailable as error:
+            if mode == "compose":
+                stack = start_compose_stack(
+                    exit_stack,
+                    logs_dir=REPORTS_DIR,
+                    failed=lambda: request.session.testsfailed > 0,
+                    jitsi_domain=jitsi_standin_domain,
+                )
+            else:
+                stack = start_local_stack(exit_stack, jitsi_domain=jitsi_standin_domain)
+        except (StackUnavailable, RuntimeError) as error:
             pytest.fail(str(error), pytrace=False)
-        request.config.stash[STACK_START] = time.monotonic() - started
+        config.stash[STACK_START] = (mode, time.monotonic() - started)
         yield stack
 
 
@@ -117,7 +161,10 @@ def jitsi_standin_domain(jitsi_standin):
 # Milestone summary: every run ends with M1 ✓ ... and counts.
 
 RESULTS = pytest.StashKey[dict]()
-STACK_START = pytest.StashKey[float]()
+STACK_START = pytest.StashKey[tuple]()
+COMPOSE_ONLY = pytest.StashKey[int]()
+ENGINE = pytest.StashKey[str]()
+REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
 
 
 def pytest_configure(config):
@@ -154,11 +201,19 @@ def pytest_terminal_summary(terminalreporter, config):
             + (f", {counts['skipped']} skipped" if counts["skipped"] else "")
         )
     if STACK_START in config.stash:
-        terminalreporter.write_line(f"(local stack started in {config.stash[STACK_START]:.1f} s)")
+        mode, seconds = config.stash[STACK_START]
+        engine = f", Docker engine {config.stash[ENGINE]}" if ENGINE in config.stash else ""
+        terminalreporter.write_line(f"({mode} stack started in {seconds:.1f} s{engine})")
+    if COMPOSE_ONLY in config.stash:
+        terminalreporter.write_line(
+            f"({config.stash[COMPOSE_ONLY]} @compose scenarios not run: they need --stack=compose)"
+        )
 
 
 def pytest_unconfigure(config):
     json_path = getattr(config.option, "cucumber_json_path", None)
     if json_path and Path(json_path).exists():
-        html_path = write_html(Path(json_path), Path(json_path).parent / "acceptance.html")
+        json_path = Path(json_path)  # cucumber[-compose].json -> acceptance[-compose].html
+        html_name = json_path.stem.replace("cucumber", "acceptance", 1) + ".html"
+        html_path = write_html(json_path, json_path.with_name(html_name))
         print(f"\nacceptance report: {html_path}")

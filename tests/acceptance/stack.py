@@ -1,14 +1,17 @@
 """The stack the acceptance suite runs against: started here (`local`) or already deployed
-(`--base-url`). Scenarios see only this interface, so the same steps serve both modes.
+(`--base-url`), or the containers (`compose`, see compose_stack.py). Scenarios see only this
+interface, so the same steps serve every mode.
 """
 
 import os
 import secrets
+import sqlite3
 import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from acceptance.compose_stack import ComposeRuntime, EngineUnavailable, check_engine
 from support.live_backend import LiveBackend, manage
 from support.live_caddy import LiveCaddy
 
@@ -35,29 +38,56 @@ class Stack:
     circle: str | None = None
     facilitator_key: str | None = None
     participant_keys: list = field(default_factory=list)
-    db_path: Path | None = None
-    backend: LiveBackend | None = None
-    caddy: LiveCaddy | None = None
     jitsi_secret: str | None = None
+    # What the suite started (LocalRuntime or ComposeRuntime); None for a deployed stack.
+    runtime: object | None = None
 
     @property
     def participant_key(self):
         return self.participant_keys[0] if self.participant_keys else None
 
-    def require_local(self, what):
-        if self.mode != "local":
-            raise StackUnavailable(f"{what} needs the local stack, not {self.base_url}")
+    def started(self, what, mode=None):
+        """The runtime, for steps that act on the stack itself (restarts, the database)."""
+        if self.runtime is None or (mode and self.mode != mode):
+            needs = f"the {mode} stack" if mode else "a stack the suite started"
+            raise StackUnavailable(f"{what} needs {needs}, not {self.mode} ({self.base_url})")
+        return self.runtime
 
     def manage(self, *args):
-        """A manage.py command against the stack's database (local mode only)."""
-        self.require_local("manage.py")
+        """A manage.py command against the stack's database."""
+        return self.started("manage.py").manage(*args)
+
+    def restart_backend(self):
+        """Stops and starts the backend, keeping its address and database."""
+        self.started("Restarting the backend").restart_backend()
+
+    def database_exists(self):
+        return self.started("Looking at the database file").database_exists()
+
+    def database_tables(self):
+        return self.started("Looking into the database").database_tables()
+
+
+class LocalRuntime:
+    """The backend (gunicorn) and its SQLite file on this machine."""
+
+    def __init__(self, backend: LiveBackend, db_path: Path):
+        self.backend = backend
+        self.db_path = db_path
+
+    def manage(self, *args):
         return manage(self.db_path, *args)
 
     def restart_backend(self):
-        """Stops and starts the backend on the same port and database (local mode only)."""
-        self.require_local("Restarting the backend")
         self.backend.stop()
         self.backend.start()
+
+    def database_exists(self):
+        return self.db_path.is_file()
+
+    def database_tables(self):
+        with sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True) as db:
+            return {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
 
 
 JITSI_APP_ID = "inquirycircle-acceptance"
@@ -96,16 +126,51 @@ def start_local_stack(exit_stack: ExitStack, jitsi_domain=None):
     caddy = LiveCaddy(caddy_folder, SITE_ROOT, f"127.0.0.1:{backend.port}", jitsi_origin=origin)
     exit_stack.callback(caddy.stop)
     caddy.start()
+    return _seeded_stack("local", caddy.url, demo, jitsi_secret, LocalRuntime(backend, db_path))
+
+
+def start_compose_stack(exit_stack: ExitStack, logs_dir: Path, failed, jitsi_domain=None):
+    """The three containers (compose/docker-compose.dev.yml with the offline override), built
+    and started through testcontainers, seeded with the demo data inside the backend container.
+
+    The stack is always taken down. Every container's log is written to logs_dir first when the
+    stack did not start or when failed() says a scenario failed.
+    """
+    try:
+        check_engine()
+    except EngineUnavailable as error:
+        raise StackUnavailable(f"--stack=compose cannot run: {error}") from None
+    if not (SITE_ROOT / "index.html").exists():
+        raise StackUnavailable(f"{SITE_ROOT} has no built app: run `make build-frontend` first")
+    folder = Path(exit_stack.enter_context(tempfile.TemporaryDirectory(prefix="ic-compose-")))
+    jitsi_secret = secrets.token_urlsafe(32)
+    runtime = ComposeRuntime(folder, jitsi_domain, JITSI_APP_ID, jitsi_secret)
+
+    def take_down(save_logs):
+        if save_logs():
+            runtime.save_logs(logs_dir)
+        runtime.stop()
+
+    exit_stack.callback(take_down, failed)
+    try:
+        runtime.start()
+        demo = runtime.manage("seed_demo", "--json")
+    except Exception:
+        runtime.save_logs(logs_dir)  # why it did not start; take_down follows
+        raise
+    return _seeded_stack("compose", runtime.base_url, demo, jitsi_secret, runtime)
+
+
+def _seeded_stack(mode, base_url, demo, jitsi_secret, runtime):
+    """A stack the suite started, with the demo circle and keys `seed_demo --json` printed."""
     return Stack(
-        mode="local",
-        base_url=caddy.url,
+        mode=mode,
+        base_url=base_url,
         circle=demo["circle"],
         facilitator_key=demo["facilitator_key"],
         participant_keys=demo["participant_keys"],
-        db_path=db_path,
-        backend=backend,
-        caddy=caddy,
         jitsi_secret=jitsi_secret,
+        runtime=runtime,
     )
 
 

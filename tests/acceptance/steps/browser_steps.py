@@ -321,6 +321,7 @@ def feed_is_live(people):
     expect(state).to_have_attribute("data-state", "live", timeout=15_000)
 
 
+@given(parsers.parse('the facilitator posts the announcement "{text}" through the API'))
 @when(parsers.parse('the facilitator posts the announcement "{text}" through the API'))
 def facilitator_posts_through_api(stack, text):
     session = Session(stack.base_url).sign_in(stack.facilitator_key)

@@ -9,10 +9,12 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
-from pytest_bdd import given, parsers, then
+from pytest_bdd import given, parsers, then, when
 
 from acceptance.stack import REPO_DIR
 
@@ -118,3 +120,80 @@ def non_root_user(dockerfile):
     users = [line.split()[1] for line in lines[final_stage:] if line.startswith("USER ")]
     assert users, f"{dockerfile} never sets USER in its final stage"
     assert users[-1] not in {"root", "0"}, users[-1]
+
+
+# The running containers (compose mode: @compose scenarios).
+
+
+def compose_runtime(stack):
+    return stack.started("Acting on the containers", mode="compose")
+
+
+@then(parsers.parse("the containers {names} are running and healthy"))
+def containers_healthy(stack, names):
+    services = [name.strip() for name in names.replace(" and ", ", ").split(", ")]
+    states = compose_runtime(stack).states()
+    for service in services:
+        assert states.get(service) == ("running", "healthy"), f"{service}: {states.get(service)}"
+
+
+@then("the backend container runs as a user other than root")
+def backend_not_root(stack):
+    result = compose_runtime(stack).command("exec", "-T", "backend", "id", "-u")
+    assert result.stdout.strip() not in ("", "0"), f"backend runs as uid {result.stdout.strip()}"
+
+
+@then("the page and the API answer through Caddy's published port")
+def page_and_api_answer(stack):
+    page = httpx.get(f"{stack.base_url}/", timeout=10)
+    assert page.status_code == 200 and '<div id="app">' in page.text, page.text[:300]
+    health = httpx.get(f"{stack.base_url}/api/health/", timeout=10)
+    assert health.status_code == 200 and health.json()["status"] == "ok", health.text
+
+
+@when("the backend container's main process is killed")
+def backend_killed(stack):
+    compose_runtime(stack).kill_backend()
+
+
+@then(
+    parsers.parse('the API answers {status:d} with the error "{error}" within {seconds:d} seconds')
+)
+def api_answers_error(stack, status, error, seconds):
+    deadline = time.monotonic() + seconds
+    while True:
+        started = time.monotonic()
+        response = httpx.get(f"{stack.base_url}/api/health/", timeout=seconds)
+        took = time.monotonic() - started
+        if response.status_code == status:
+            assert response.json()["error"] == error, response.text
+            assert took < 2, f"the {status} took {took:.1f} s: Caddy should not hang"
+            return
+        if time.monotonic() > deadline:
+            pytest.fail(f"still {response.status_code} after {seconds} s: {response.text[:200]}")
+        time.sleep(0.05)
+
+
+@then(
+    parsers.parse("within {seconds:d} seconds the backend container is running and healthy again")
+)
+def backend_healthy_again(stack, seconds):
+    compose_runtime(stack).wait_healthy(["backend"], timeout=seconds)
+
+
+@when("the stack is taken down and brought up again")
+def down_and_up(stack):
+    compose_runtime(stack).down_and_up()
+
+
+@then("the participant can sign in through the API with their key")
+def participant_signs_in_through_api(stack, key_session):
+    key_session.sign_in(stack.participant_key)
+
+
+@then(parsers.parse('the circle\'s messages through the API include "{text}"'))
+def messages_include(stack, key_session, text):
+    response = key_session.http.get("/api/messages/", params={"circle": stack.circle})
+    assert response.status_code == 200, response.text
+    bodies = [message["body"] for message in response.json()]
+    assert text in bodies, f"{text!r} not among {bodies}"

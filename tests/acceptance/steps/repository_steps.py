@@ -1,7 +1,6 @@
 """Steps about files: the repository, a provisioned server root, the build, the Caddyfiles."""
 
 import os
-import sqlite3
 import stat
 import subprocess
 
@@ -80,13 +79,11 @@ def caddy_validates(tmp_path, name):
 
 @then("the backend's database file exists at the configured path")
 def database_file_exists(stack):
-    stack.require_local("Looking at the database file")
-    assert stack.db_path.is_file()
+    assert stack.database_exists(), "no database file at the backend's DATABASE_URL"
 
 
 @then("it is a SQLite database holding the circles table")
 def database_is_sqlite(stack):
-    with sqlite3.connect(f"file:{stack.db_path}?mode=ro", uri=True) as db:
-        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    tables = stack.database_tables()
     if "circles_circle" not in tables:
-        pytest.fail(f"no circles table in {stack.db_path}: {sorted(tables)}")
+        pytest.fail(f"no circles table in the backend's database: {sorted(tables)}")

