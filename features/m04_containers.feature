@@ -53,12 +53,20 @@ Feature: M4 Container config
     And the page and the API answer through Caddy's published port
 
   @compose @destructive
-  Scenario: A crashed backend gives a clear 502, then comes back by itself
+  Scenario: A stopped backend gives a clear 502 at once
+    When the backend container is stopped
+    Then the API answers 502 with the error "backend_unavailable" within 2 seconds
+    When the backend container is started again
+    Then within 60 seconds the backend container is running and healthy again
+    And the API answers 200 again
+
+  @compose @destructive
+  Scenario: A crashed backend comes back by itself, and live clients catch up
     Given the participant has signed in
     And the participant's feed is live
     When the backend container's main process is killed
-    Then the API answers 502 with the error "backend_unavailable" within 5 seconds
-    And within 60 seconds the backend container is running and healthy again
+    Then until the backend is healthy again every API request answers within 5 seconds, with 200 or 502 "backend_unavailable"
+    And the backend container was restarted by its restart policy
     When the facilitator posts the announcement "Posted after the crash" through the API
     Then the participant sees "Posted after the crash" within 10 seconds
     And the participant's feed is live again

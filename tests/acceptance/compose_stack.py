@@ -152,12 +152,24 @@ class ComposeRuntime:
         self.command("restart", "backend")
         self.wait_healthy(["backend"])
 
+    def backend_container(self, field):
+        """A field of the backend container's `docker inspect` (a Go template, e.g. .State.Pid)."""
+        container = self.command("ps", "--all", "--quiet", "backend").stdout.strip()
+        return _run("docker", "inspect", "--format", f"{{{{{field}}}}}", container).stdout.strip()
+
     def kill_backend(self):
         """SIGKILL to the backend's main process from outside, as a crash would: unlike
-        `docker kill`, this leaves the restart policy in charge."""
-        container = self.command("ps", "--quiet", "backend").stdout.strip()
-        pid = int(_run("docker", "inspect", "--format", "{{.State.Pid}}", container).stdout)
-        os.kill(pid, signal.SIGKILL)
+        `docker kill`, this leaves the restart policy in charge. Returns the restart count
+        before the crash."""
+        restarts = int(self.backend_container(".RestartCount"))
+        os.kill(int(self.backend_container(".State.Pid")), signal.SIGKILL)
+        return restarts
+
+    def stop_backend(self):
+        self.command("stop", "backend")
+
+    def start_backend(self):
+        self.command("start", "backend")
 
     def down_and_up(self):
         """`down` without --volumes, then `up` again: containers and network are new, the
