@@ -58,10 +58,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "corsheaders",
     "access",
     "circles",
     "facilitation",
     "jitsi_integration",
+    "operations",
 ]
 
 # MIDDLEWARE
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ic_core.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -92,6 +95,14 @@ CSRF_COOKIE_HTTPONLY = False
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "ic_core.errors.csrf_failure"
+
+# CORS (runbook Phase 9): the SPA is served from the API's own origin, so no origin needs CORS
+# and none is allowed by default. List other origins (with scheme) only if a separate frontend
+# must call the API; they are also sent credentials.
+# https://github.com/adamchainz/django-cors-headers#configuration
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_CREDENTIALS = bool(CORS_ALLOWED_ORIGINS)
+CORS_URLS_REGEX = r"^/api/.*$"
 
 # STATIC FILES (only the schema view's; the SPA is served by Caddy)
 STATIC_URL = "/static/"
@@ -155,6 +166,10 @@ JITSI_JAAS_KEY_ID = env.str("JITSI_JAAS_KEY_ID", default="")
 JITSI_JAAS_PRIVATE_KEY = secret("JITSI_JAAS_PRIVATE_KEY", default="")
 JITSI_TOKEN_TTL = env.int("JITSI_TOKEN_TTL", default=3600)
 JITSI_CLOCK_SKEW = env.int("JITSI_CLOCK_SKEW", default=30)
+
+# BACKUPS (manage.py backup_db / restore_db): where copies go and how many are kept.
+BACKUP_DIR = Path(env.str("IC_BACKUP_DIR", default=str(BACKEND_DIR / "db" / "backups")))
+BACKUP_KEEP = env.int("IC_BACKUP_KEEP", default=14)
 
 # VERSION reported by /api/health/: IC_VERSION, else the git commit, else the package version.
 IC_VERSION = env.str("IC_VERSION", default="")
