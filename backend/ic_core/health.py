@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.response import Response
 
-from .version import current_version
+from .version import build_info, current_version
 
 log = logging.getLogger(__name__)
 STARTED = time.monotonic()
@@ -34,6 +34,16 @@ def database_ok():
                 "database": serializers.CharField(),
                 "version": serializers.CharField(),
                 "uptime_seconds": serializers.IntegerField(),
+                "build": inline_serializer(
+                    "Build",
+                    {
+                        "commit": serializers.CharField(),
+                        "build_time": serializers.CharField(),
+                        "python": serializers.CharField(),
+                        "django": serializers.CharField(),
+                        "database": serializers.CharField(),
+                    },
+                ),
             },
         )
     },
@@ -48,5 +58,6 @@ def health(request):
         "database": "ok" if ok else "error",
         "version": current_version(),
         "uptime_seconds": int(time.monotonic() - STARTED),
+        "build": build_info() if ok else {},
     }
     return Response(body, status=200 if ok else 503)

@@ -50,6 +50,11 @@ def only_server(config):
     return server
 
 
+def server_listening_on(config, address):
+    (server,) = [s for s in config["apps"]["http"]["servers"].values() if s["listen"] == [address]]
+    return server
+
+
 def empty_network_namespace():
     """`unshare` into a network namespace with no interfaces up, if this machine allows it."""
     unshare = shutil.which("unshare")
@@ -149,7 +154,7 @@ def test_it_sends_no_hsts_over_plain_http(adapt):
 
 
 def test_prod_serves_both_names_over_automatic_https(adapt):
-    server = only_server(adapt("Caddyfile.prod"))
+    server = server_listening_on(adapt("Caddyfile.prod"), ":443")
 
     assert server["listen"] == [":443"]
     assert "automatic_https" not in server  # on, with its HTTP->HTTPS redirects
@@ -157,7 +162,7 @@ def test_prod_serves_both_names_over_automatic_https(adapt):
 
 
 def test_prod_redirects_www_permanently_to_catbench_com(adapt):
-    server = only_server(adapt("Caddyfile.prod"))
+    server = server_listening_on(adapt("Caddyfile.prod"), ":443")
 
     (redirect,) = handlers(routes_for_host(server, "www.catbench.com"), "static_response")
     assert redirect["status_code"] == 301
@@ -166,7 +171,7 @@ def test_prod_redirects_www_permanently_to_catbench_com(adapt):
 
 @pytest.mark.parametrize("host", ["catbench.com", "www.catbench.com"])
 def test_prod_sends_hsts_on_both_sites(adapt, host):
-    server = only_server(adapt("Caddyfile.prod"))
+    server = server_listening_on(adapt("Caddyfile.prod"), ":443")
 
     assert response_headers_set(routes_for_host(server, host))["Strict-Transport-Security"] == [
         [HSTS]
@@ -174,7 +179,7 @@ def test_prod_sends_hsts_on_both_sites(adapt, host):
 
 
 def test_prod_sends_hsts_on_caddys_own_errors_too(adapt):
-    server = only_server(adapt("Caddyfile.prod"))
+    server = server_listening_on(adapt("Caddyfile.prod"), ":443")
 
     errors = error_routes_for_host(server, "catbench.com")
     assert response_headers_set(errors)["Strict-Transport-Security"] == [[HSTS]]
@@ -183,7 +188,7 @@ def test_prod_sends_hsts_on_caddys_own_errors_too(adapt):
 def test_prod_defers_every_header_so_it_replaces_the_backends(adapt):
     # Deferred headers are applied as the response is written, after the backend's are copied:
     # one HSTS, one X-Frame-Options, Caddy's values.
-    server = only_server(adapt("Caddyfile.prod"))
+    server = server_listening_on(adapt("Caddyfile.prod"), ":443")
 
     security = [
         h
@@ -194,8 +199,21 @@ def test_prod_defers_every_header_so_it_replaces_the_backends(adapt):
     assert all(h["response"]["deferred"] for h in security)
 
 
+def test_prod_redirects_plain_http_to_https_with_the_security_headers(adapt):
+    server = server_listening_on(adapt("Caddyfile.prod"), ":80")
+    (route,) = server["routes"]
+
+    assert route["match"] == [{"host": [*PROD_HOSTS, "www.catbench.com"]}]
+    (redirect,) = handlers(route, "static_response")
+    assert redirect["status_code"] == 308
+    assert redirect["headers"] == {"Location": ["https://{http.request.host}{http.request.uri}"]}
+    headers = response_headers_set(route)
+    assert "Content-Security-Policy" in headers and "X-Frame-Options" in headers
+    assert any("Server" in h["response"].get("delete", []) for h in handlers(route, "headers"))
+
+
 def test_prod_proxies_the_api_unbuffered(adapt):
-    server = only_server(adapt("Caddyfile.prod"))
+    server = server_listening_on(adapt("Caddyfile.prod"), ":443")
     (proxy,) = handlers(routes_for_host(server, "catbench.com"), "reverse_proxy")
 
     assert proxy["flush_interval"] == -1
@@ -205,7 +223,7 @@ def test_prod_proxies_the_api_unbuffered(adapt):
 def test_both_files_share_routing_and_security_headers(adapt, jitsi_origin):
     placeholders = {"JITSI_ORIGIN": jitsi_origin, "BACKEND_UPSTREAM": "127.0.0.1:9"}
     local = only_server(adapt("Caddyfile", **placeholders))
-    prod_server = only_server(adapt("Caddyfile.prod", **placeholders))
+    prod_server = server_listening_on(adapt("Caddyfile.prod", **placeholders), ":443")
     prod = [
         routes_for_host(prod_server, "catbench.com"),
         error_routes_for_host(prod_server, "catbench.com"),

@@ -173,6 +173,9 @@ BACKUP_KEEP = env.int("IC_BACKUP_KEEP", default=14)
 
 # VERSION reported by /api/health/: IC_VERSION, else the git commit, else the package version.
 IC_VERSION = env.str("IC_VERSION", default="")
+# Set by the image build (backend/Dockerfile build args); a source checkout asks git instead.
+IC_BUILD_COMMIT = env.str("IC_BUILD_COMMIT", default="")
+IC_BUILD_TIME = env.str("IC_BUILD_TIME", default="")
 
 # LOGGING: one JSON object per line on stdout.
 # https://docs.djangoproject.com/en/5.2/topics/logging/

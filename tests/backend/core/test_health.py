@@ -22,7 +22,7 @@ def test_health_reports_ok_without_signing_in(api, db):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     body = response.json()
-    assert set(body) == {"status", "database", "version", "uptime_seconds"}
+    assert set(body) == {"status", "database", "version", "uptime_seconds", "build"}
     assert (body["status"], body["database"]) == ("ok", "ok")
     assert isinstance(body["version"], str) and body["version"].strip()
     assert isinstance(body["uptime_seconds"], int) and body["uptime_seconds"] >= 0
@@ -53,3 +53,34 @@ def test_health_refuses_other_methods(api, db, method):
 
     assert response.status_code == 405
     assert response.json()["error"] == "method_not_allowed"
+
+
+def test_health_reports_the_build_and_the_versions_in_use(api, db):
+    import platform
+    import sqlite3
+
+    import django
+    from django.db import connection
+
+    build = api.get(URL).json()["build"]
+    assert build["python"] == platform.python_version()
+    assert build["django"] == django.get_version()
+    if connection.vendor == "sqlite":
+        assert build["database"] == f"sqlite {sqlite3.sqlite_version}"
+    else:
+        assert build["database"].startswith(f"{connection.vendor} "), build["database"]
+    assert len(build["commit"]) == 12  # the checkout's git commit
+
+
+def test_health_reports_the_image_build_when_set(api, db, settings):
+    from ic_core.version import build_commit
+
+    settings.IC_BUILD_COMMIT = "0123456789ab"
+    settings.IC_BUILD_TIME = "2026-11-28T04:00:00Z"
+    build_commit.cache_clear()
+    try:
+        build = api.get(URL).json()["build"]
+    finally:
+        build_commit.cache_clear()
+    assert build["commit"] == "0123456789ab"
+    assert build["build_time"] == "2026-11-28T04:00:00Z"

@@ -1,0 +1,41 @@
+@m9
+Feature: M9 Production ready
+  In production Caddy enforces HTTPS with HSTS for the public names, Django trusts it as the TLS
+  end and sends only secure cookies, operators can see the stack's health and make backups that
+  restore with nothing lost, and PostgreSQL can take over from SQLite.
+
+  # Caddyfile.prod runs for real with its production names; only the certificate issuer (Caddy's
+  # own CA instead of Let's Encrypt) and the ports (free loopback ports for 80 and 443) differ.
+  # Clients map the names to 127.0.0.1 themselves; the machine's DNS is never touched.
+
+  Scenario: Plain HTTP is redirected to HTTPS on every production name
+    Given Caddy serves caddy/Caddyfile.prod for its production names
+    Then http://catbench.com/circles/demo?x=1 is redirected with 308 to https://catbench.com/circles/demo?x=1
+    And http://icircle.catbench.com/ is redirected with 308 to https://icircle.catbench.com/
+    And the redirect carries the security headers and no Server header
+
+  Scenario: HTTPS answers with a valid certificate, HSTS and the security headers
+    Given Caddy serves caddy/Caddyfile.prod for its production names
+    Then the certificates of catbench.com and icircle.catbench.com are valid for those names
+    And https://icircle.catbench.com/ answers 200 with the app's index.html
+    And that answer carries Strict-Transport-Security "max-age=31536000; includeSubDomains"
+    And that answer carries Content-Security-Policy, X-Content-Type-Options, X-Frame-Options, Referrer-Policy and Permissions-Policy and no Server header
+    And https://www.catbench.com/any/path is redirected with 301 to https://catbench.com/any/path
+
+  Scenario: Behind Caddy the backend knows the request was HTTPS and sends only secure cookies
+    Given Caddy serves caddy/Caddyfile.prod for its production names
+    When a participant signs in with their key at https://icircle.catbench.com
+    Then the sign-in succeeds without a redirect
+    And every cookie the backend set is Secure, and the session cookie is also HttpOnly
+    And a key sent with the Origin https://evil.example is refused with 403
+    And an API answer to the Origin https://evil.example allows no cross-origin access
+
+  Scenario: Django's deployment checks pass with the production settings
+    When "manage.py check --deploy --fail-level WARNING" runs with the production settings
+    Then it succeeds and reports no issues
+
+  @smoke
+  Scenario: The health endpoint reports the database, the version, the build and the uptime
+    When I ask for /api/health/
+    Then the answer is 200 with JSON field "database" equal to "ok"
+    And the health answer names the version, the uptime and the Python, Django and database in use

@@ -1,0 +1,152 @@
+"""caddy/Caddyfile.prod run for real: its production site names, automatic HTTPS with the HTTP
+to HTTPS redirect, HSTS and the shared headers, on loopback ports.
+
+Only what cannot be had here is swapped, in the adapted JSON config rather than in the file:
+certificates come from Caddy's own CA (the `internal` issuer, as `tls internal` would) instead of
+Let's Encrypt, and ports 80/443 become free high ports. Clients reach the production names
+through their own host mapping (curl --resolve); the machine's DNS is never touched.
+"""
+
+import json
+import re
+import socket
+import ssl
+import subprocess
+from pathlib import Path
+
+import port_for
+from mirakuru import TCPExecutor
+
+from support.live_caddy import CADDY_DIR, caddy_binary, isolated_env, run_caddy_command
+
+SITE_NAMES = ("catbench.com", "icircle.catbench.com", "www.catbench.com")
+
+
+class ProductionCaddy:
+    def __init__(self, folder: Path, site_root, upstream):
+        self.folder = Path(folder)
+        self.http_port = port_for.select_random()
+        self.https_port = port_for.select_random(exclude_ports=[self.http_port])
+        self.log_dir = self.folder / "caddy-logs"
+        self.placeholders = {
+            "CADDY_ADMIN": "off",
+            "BACKEND_UPSTREAM": upstream,
+            "SITE_ROOT": str(site_root),
+            "CADDY_LOG_DIR": str(self.log_dir),
+        }
+        self.env = isolated_env(self.folder)
+        self.root_certificate = (
+            Path(self.env["XDG_DATA_HOME"]) / "caddy/pki/authorities/local/root.crt"
+        )
+        self.output_path = self.folder / "caddy-output.log"
+        self.executor = None
+        self._output = None
+
+    def adapted_config(self):
+        """Caddyfile.prod as Caddy reads it, with the internal issuer and loopback ports."""
+        result = run_caddy_command(
+            self.folder,
+            "adapt",
+            "--config",
+            str(CADDY_DIR / "Caddyfile.prod"),
+            "--adapter",
+            "caddyfile",
+            **self.placeholders,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"caddy adapt Caddyfile.prod failed:\n{result.stderr}")
+        config = json.loads(result.stdout)
+        http = config["apps"]["http"]
+        http["http_port"] = self.http_port
+        http["https_port"] = self.https_port
+        ports = {":443": self.https_port, ":80": self.http_port}
+        for server in http["servers"].values():
+            server["listen"] = [f"127.0.0.1:{ports[address]}" for address in server["listen"]]
+        config["apps"]["tls"] = {
+            "automation": {
+                "policies": [{"subjects": list(SITE_NAMES), "issuers": [{"module": "internal"}]}]
+            }
+        }
+        # Never add Caddy's root to this machine's trust store; clients pass it explicitly.
+        config["apps"]["pki"] = {"certificate_authorities": {"local": {"install_trust": False}}}
+        return config
+
+    def start(self):
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        config_path = self.folder / "caddy.json"
+        config_path.write_text(json.dumps(self.adapted_config()))
+        self._output = open(self.output_path, "ab")  # noqa: SIM115 (closed in stop())
+        self.executor = TCPExecutor(
+            [caddy_binary(), "run", "--config", str(config_path)],
+            host="127.0.0.1",
+            port=self.https_port,
+            cwd=str(self.folder),
+            envvars={**self.env, **self.placeholders},
+            timeout=30,
+            stdout=self._output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            self.executor.start()
+        except Exception as error:
+            self.stop()
+            raise RuntimeError(f"caddy did not start:\n{self.output()}") from error
+        return self
+
+    def stop(self):
+        if self.executor is not None:
+            self.executor.stop()
+        if self._output is not None:
+            self._output.close()
+
+    def output(self):
+        return self.output_path.read_text(errors="replace") if self.output_path.exists() else ""
+
+    def port(self, scheme):
+        return self.https_port if scheme == "https" else self.http_port
+
+    def curl(self, method, url, *args, body=None, headers=()):
+        """curl with the production name mapped to 127.0.0.1 and Caddy's root trusted:
+        (status, headers by lowercase name, body)."""
+        scheme, host = re.match(r"(https?)://([^/:]+)", url).groups()
+        port = self.port(scheme)
+        command = [
+            "curl", "--silent", "--show-error", "--max-time", "10",
+            "--resolve", f"{host}:{port}:127.0.0.1",
+            "--cacert", str(self.root_certificate),
+            "--request", method, "--dump-header", "-", *args,
+        ]  # fmt: skip
+        for header in headers:
+            command += ["--header", header]
+        if body is not None:
+            command += ["--data", body]
+        with_port = re.sub(r"^(https?://[^/:]+)", rf"\g<1>:{port}", url)
+        result = subprocess.run(
+            [*command, with_port], capture_output=True, text=True, timeout=20, check=False
+        )
+        if result.returncode != 0:
+            raise AssertionError(f"curl {with_port} failed: {result.stderr.strip()}")
+        return parse_response(result.stdout)
+
+    def certificate(self, name):
+        """The certificate served for name, verified against Caddy's root for that name."""
+        context = ssl.create_default_context(cafile=str(self.root_certificate))
+        with (
+            socket.create_connection(("127.0.0.1", self.https_port), timeout=10) as raw,
+            context.wrap_socket(raw, server_hostname=name) as tls,
+        ):
+            return tls.getpeercert()
+
+
+def parse_response(text):
+    head, _, body = text.partition("\n\n")  # text mode: curl's CRLFs are \n here
+    lines = head.split("\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers.setdefault(name.strip().lower(), []).append(value.strip())
+    # Set-Cookie stays a list (cookie dates hold commas); other repeated headers are joined.
+    joined = {name: ", ".join(values) for name, values in headers.items()}
+    joined["set-cookie"] = headers.get("set-cookie", [])
+    return status, joined, body
