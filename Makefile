@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 TOX_VERSION := 4.67.15
 
-.PHONY: up provision build-frontend images-offline smoke test test-frontend lint bench clean
+.PHONY: up provision build-frontend images-offline status snapshot smoke test test-frontend lint bench clean
 
 # Start the whole stack on this machine: http://localhost:8080 (IC_HTTP_PORT to change).
 up:
@@ -42,6 +42,16 @@ $(VENV)/.tox-installed:
 
 clean:
 	rm -rf $(VENV) .tox .pytest_cache .ruff_cache
+
+# On the server: containers, health, disk and the last backup's age (exit 1 if any is wrong).
+#   make status STATUS_ARGS="--url https://catbench.com"   (scripts/status.py --help)
+status:
+	@python3 scripts/status.py $(STATUS_ARGS)
+
+# What is running: commits, build time, Python, Django, database, Caddy, Node, images.
+#   make snapshot SNAPSHOT_ARGS="--json"   (scripts/snapshot.py --help)
+snapshot:
+	@python3 scripts/snapshot.py $(SNAPSHOT_ARGS)
 
 # The @smoke scenarios against a deployed stack: make smoke BASE_URL=https://icircle.example
 # (keys for the smoke circle in IC_SMOKE_CIRCLE, IC_SMOKE_FACILITATOR_KEY, IC_SMOKE_PARTICIPANT_KEY)

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""`make status`: is the deployment well? Run on the server, in the repository's folder.
+
+Prints each container's state and health, the backend's health endpoint (from inside the backend
+container, and through Caddy with --url), the disk left where the database and the backups live,
+and the age of the last backup. Exits 1 when something needs an operator: a container not running
+or not healthy, the health endpoint not ok, less than --min-free-mb left, or no backup newer than
+--max-backup-age hours. --json prints the same as one JSON object.
+
+  python3 scripts/status.py --url https://catbench.com
+  python3 scripts/status.py -f compose/docker-compose.dev.yml --url http://127.0.0.1:8080
+"""
+
+import argparse
+import json
+import sys
+
+from opslib import HEALTH_FROM_INSIDE, Compose, get_json
+
+SERVICES = ("backend", "caddy", "frontend")
+STORAGE_FROM_INSIDE = (
+    "-c",
+    "import json, os, shutil\n"
+    "from urllib.parse import urlparse\n"
+    "database = urlparse(os.environ.get('DATABASE_URL', 'sqlite:////data/x')).path\n"
+    "backups = os.environ.get('IC_BACKUP_DIR', '/data/backups')\n"
+    "def free(path):\n"
+    "    while not os.path.exists(path): path = os.path.dirname(path)\n"
+    "    return shutil.disk_usage(path).free\n"
+    "print(json.dumps({'database': [os.path.dirname(database), free(os.path.dirname(database))],"
+    " 'backups': [backups, free(backups)]}))",
+)
+
+
+def check_containers(compose):
+    services = compose.services()
+    if services is None:
+        return False, ["containers: `docker compose ps` failed (is the Docker engine running?)"], []
+    found = {row["service"]: row for row in services}
+    ok, lines = True, []
+    for name in SERVICES:
+        row = found.get(name)
+        healthy = row is not None and row["state"] == "running" and row["health"] in ("healthy", "")
+        ok &= healthy
+        state = f"{row['state']} {row['health']}".strip() if row else "no container"
+        lines.append(f"{mark(healthy)} container {name}: {state}")
+    return ok, lines, services
+
+
+def check_health(compose, url):
+    ok, lines, report = True, [], {}
+    inside = compose.backend_json(*HEALTH_FROM_INSIDE)
+    inside_ok = bool(inside) and inside.get("status") == "ok"
+    ok &= inside_ok
+    report["backend"] = inside
+    lines.append(f"{mark(inside_ok)} health, inside the backend: {summary(inside)}")
+    if url:
+        status, body = get_json(f"{url.rstrip('/')}/api/health/")
+        through_ok = status == 200 and isinstance(body, dict) and body.get("status") == "ok"
+        ok &= through_ok
+        report["through_caddy"] = {"url": url, "status": status, "body": body}
+        lines.append(f"{mark(through_ok)} health, through {url}: {status} {summary(body)}")
+    return ok, lines, report
+
+
+def check_storage(compose, min_free_mb):
+    storage = compose.backend_json(*STORAGE_FROM_INSIDE)
+    if storage is None:
+        return False, ["✗ disk: could not ask the backend container"], None
+    ok, lines = True, []
+    for what, (path, free) in storage.items():
+        enough = free >= min_free_mb * 1024 * 1024
+        ok &= enough
+        lines.append(f"{mark(enough)} disk for the {what} ({path}): {free / 2**30:.1f} GiB free")
+    return ok, lines, storage
+
+
+def check_backups(compose, max_age_hours):
+    listing = compose.backend_json("manage.py", "list_backups", "--json")
+    if listing is None:
+        return False, ["✗ last backup: could not list the backups"], None
+    backups = [b for b in listing["backups"] if not b.get("pre_restore")]
+    if not backups:
+        return False, [f"✗ last backup: none in {listing['directory']}"], listing
+    newest = backups[0]
+    hours = newest["age_seconds"] / 3600
+    fresh = hours <= max_age_hours
+    line = f"{mark(fresh)} last backup: {hours:.1f} h ago ({newest['file']}), {len(backups)} kept"
+    return fresh, [line], {"newest": newest, "count": len(backups)}
+
+
+def mark(ok):
+    return "✓" if ok else "✗"
+
+
+def summary(health):
+    if not isinstance(health, dict):
+        return str(health)
+    keys = ("status", "database", "version", "uptime_seconds")
+    return " ".join(f"{key}={health.get(key)}" for key in keys if key in health)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-f", "--file", action="append", help="compose file (default: prod)")
+    parser.add_argument("--env-file", help="compose --env-file")
+    parser.add_argument("--project-name", help="compose project name")
+    parser.add_argument("--url", help="the public address, to check health through Caddy")
+    parser.add_argument("--min-free-mb", type=int, default=1024)
+    parser.add_argument("--max-backup-age", type=float, default=26, help="hours (default 26)")
+    parser.add_argument("--json", action="store_true")
+    options = parser.parse_args(argv)
+    compose = Compose(options.file, options.env_file, options.project_name)
+
+    report, lines, healthy = {}, [], True
+    checks = [
+        ("containers", lambda: check_containers(compose)),
+        ("health", lambda: check_health(compose, options.url)),
+        ("disk", lambda: check_storage(compose, options.min_free_mb)),
+        ("last_backup", lambda: check_backups(compose, options.max_backup_age)),
+    ]
+    for name, check in checks:
+        ok, check_lines, details = check()
+        healthy &= ok
+        lines += check_lines
+        report[name] = {"ok": ok, "details": details}
+    report["ok"] = healthy
+    print(json.dumps(report, indent=2) if options.json else "\n".join(lines))
+    return 0 if healthy else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
