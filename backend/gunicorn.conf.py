@@ -1,6 +1,12 @@
 """gunicorn settings: ASGI through uvicorn workers. Each value can be set from the environment."""
 
 import os
+import sys
+
+# This file's folder (backend/) is where ic_core lives, whatever the working directory.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from ic_core.logformat import gunicorn_logconfig
 
 bind = os.environ.get("IC_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("IC_WORKERS", "2"))
@@ -12,3 +18,8 @@ timeout = 60
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("IC_LOG_LEVEL", "info").lower()
+# gunicorn's and uvicorn's own lines in the same JSON as the app's.
+logconfig_dict = gunicorn_logconfig(loglevel.upper())
+# No control socket (gunicornc): it would be a file in the app's folder, which the service user
+# cannot write in the container, and nothing here uses it.
+control_socket_disable = True

@@ -39,3 +39,30 @@ Feature: M9 Production ready
     When I ask for /api/health/
     Then the answer is 200 with JSON field "database" equal to "ok"
     And the health answer names the version, the uptime and the Python, Django and database in use
+
+  @destructive
+  Scenario: A backup of the live database restores with nothing lost
+    Given the facilitator posts the announcement "Before the backup" through the API
+    When the operator backs up the database with backup_db
+    And the facilitator posts the announcement "After the backup" through the API
+    And the operator restores that backup with restore_db
+    Then the participant can sign in through the API with their key
+    And the circle's messages through the API include "Before the backup"
+    And the circle's messages through the API do not include "After the backup"
+    And list_backups lists that backup and the safety copy restore_db made first
+
+  @compose
+  Scenario: make status shows the containers, the health endpoint, the disk and the last backup
+    Given the operator backs up the database with backup_db
+    When the operator runs make status for the stack
+    Then it exits 0
+    And it reports the containers caddy, frontend and backend running and healthy
+    And it reports the health endpoint ok, inside the backend and through Caddy
+    And it reports the disk left for the database and for the backups
+    And it reports the last backup, made less than an hour ago
+
+  @compose
+  Scenario: Caddy and the backend write JSON logs
+    When I ask for /api/health/ with a marker in the query
+    Then the backend container's log is JSON, one object per line
+    And Caddy's access log has a JSON line for that request

@@ -67,7 +67,7 @@ class Compose:
         if code != 0 or not out:
             return None
         try:
-            return json.loads(out.splitlines()[-1])
+            return json.loads(out)
         except json.JSONDecodeError:
             return None
 

@@ -22,13 +22,16 @@ STORAGE_FROM_INSIDE = (
     "-c",
     "import json, os, shutil\n"
     "from urllib.parse import urlparse\n"
-    "database = urlparse(os.environ.get('DATABASE_URL', 'sqlite:////data/x')).path\n"
-    "backups = os.environ.get('IC_BACKUP_DIR', '/data/backups')\n"
     "def free(path):\n"
     "    while not os.path.exists(path): path = os.path.dirname(path)\n"
     "    return shutil.disk_usage(path).free\n"
-    "print(json.dumps({'database': [os.path.dirname(database), free(os.path.dirname(database))],"
-    " 'backups': [backups, free(backups)]}))",
+    "url = os.environ.get('DATABASE_URL', 'sqlite:////data/x')\n"
+    "backups = os.environ.get('IC_BACKUP_DIR', '/data/backups')\n"
+    "found = {'backups': [backups, free(backups)]}\n"
+    "if url.startswith('sqlite'):  # a database server (PostgreSQL) keeps its own disk\n"
+    "    folder = os.path.dirname('/' + urlparse(url).path.lstrip('/'))\n"
+    "    found['database'] = [folder, free(folder)]\n"
+    "print(json.dumps(found))",
 )
 
 

@@ -22,6 +22,7 @@ COMPOSE_DIR = Path(__file__).resolve().parents[2] / "compose"
 COMPOSE_FILES = ["docker-compose.dev.yml", "docker-compose.offline.yml"]
 SERVICES = ("caddy", "frontend", "backend")
 DATABASE = "/data/inquirycircle.db"  # DATABASE_URL in backend/Dockerfile
+BACKUP_DIR = "/data/backups"  # IC_BACKUP_DIR in backend/Dockerfile
 OFFLINE_BASES = ("ic-python:bookworm", "ic-caddy:bookworm")
 
 
@@ -64,6 +65,7 @@ class ComposeRuntime:
 
     def __init__(self, folder: Path, jitsi_domain, jitsi_app_id, jitsi_secret):
         self.folder = folder
+        self.backup_dir = BACKUP_DIR
         self.project = f"ic-acceptance-{secrets.token_hex(4)}"
         self.port = port_for.select_random()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -78,7 +80,7 @@ class ComposeRuntime:
                 **_jitsi_env(jitsi_domain, jitsi_app_id, jitsi_secret),
             )
         )
-        compose_env = folder / "compose.env"
+        self.compose_env = compose_env = folder / "compose.env"
         compose_env.write_text(
             _env_lines(
                 COMPOSE_PROJECT_NAME=self.project,
@@ -94,6 +96,11 @@ class ComposeRuntime:
             build=True,
             wait=True,
         )
+
+    def script_args(self):
+        """How scripts/status.py and snapshot.py name this project (-f, --env-file)."""
+        files = [arg for name in COMPOSE_FILES for arg in ("-f", str(COMPOSE_DIR / name))]
+        return [*files, "--env-file", str(self.compose_env)]
 
     def command(self, *args, timeout=180, check=True):
         """A `docker compose` command on this project."""

@@ -35,6 +35,7 @@ from acceptance.stack import (
 from acceptance.steps.browser_steps import *  # noqa: F403
 from acceptance.steps.container_steps import *  # noqa: F403
 from acceptance.steps.http_steps import *  # noqa: F403
+from acceptance.steps.operations_steps import *  # noqa: F403
 from acceptance.steps.production_steps import *  # noqa: F403
 from acceptance.steps.repository_steps import *  # noqa: F403
 from support.jitsi_standin import JitsiStandIn

@@ -74,6 +74,7 @@ class LocalRuntime:
     def __init__(self, backend: LiveBackend, db_path: Path):
         self.backend = backend
         self.db_path = db_path
+        self.backup_dir = db_path.parent / "backups"
 
     def manage(self, *args):
         return manage(self.db_path, *args)

@@ -6,6 +6,8 @@ documents each variable.
 
 from pathlib import Path
 
+from ic_core.logformat import JSON_FORMATTER
+
 from .env import env, secret
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
@@ -183,13 +185,7 @@ LOG_LEVEL = env.str("IC_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        }
-    },
+    "formatters": {"json": JSON_FORMATTER},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {

@@ -1,0 +1,143 @@
+"""Steps about what an operator runs on the server: backups and restores (manage.py, in the
+backend's environment: a local process or the container), `make status`, `make snapshot`, logs."""
+
+import json
+import secrets
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from acceptance.stack import REPO_DIR
+from acceptance.steps.container_steps import compose_runtime
+
+
+@given("the operator backs up the database with backup_db", target_fixture="backup")
+@when("the operator backs up the database with backup_db", target_fixture="backup")
+def backs_up(stack):
+    runtime = stack.started("A backup")
+    return stack.manage("backup_db", "--dir", str(runtime.backup_dir), "--json")
+
+
+@when("the operator restores that backup with restore_db", target_fixture="restore")
+def restores(stack, backup):
+    runtime = stack.started("A restore")
+    return stack.manage(
+        "restore_db", backup["file"], "--yes", "--dir", str(runtime.backup_dir), "--json"
+    )
+
+
+@then(parsers.parse('the circle\'s messages through the API do not include "{text}"'))
+def messages_exclude(stack, key_session, text):
+    response = key_session.http.get("/api/messages/", params={"circle": stack.circle})
+    assert response.status_code == 200, response.text
+    bodies = [message["body"] for message in response.json()]
+    assert text not in bodies, f"{text!r} is still there after the restore"
+
+
+@then("list_backups lists that backup and the safety copy restore_db made first")
+def backups_listed(stack, backup):
+    runtime = stack.started("Listing backups")
+    listing = stack.manage("list_backups", "--dir", str(runtime.backup_dir), "--json")
+    files = {entry["file"]: entry for entry in listing["backups"]}
+    assert backup["file"] in files, sorted(files)
+    safety = [entry for entry in listing["backups"] if entry["pre_restore"]]
+    assert len(safety) == 1, listing
+
+
+# make status and make snapshot
+
+
+@when("the operator runs make status for the stack", target_fixture="status")
+def runs_status(stack):
+    args = [*compose_runtime(stack).script_args(), "--url", stack.base_url, "--json"]
+    result = subprocess.run(
+        ["make", "--no-print-directory", "status", f"STATUS_ARGS={' '.join(args)}"],
+        cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    try:
+        report = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        pytest.fail(
+            f"make status printed no JSON ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
+    return {"code": result.returncode, "report": report}
+
+
+@then("it exits 0")
+def status_exits_0(status):
+    assert status["code"] == 0, json.dumps(status["report"], indent=2)
+
+
+@then(parsers.parse("it reports the containers {names} running and healthy"))
+def status_containers(status, names):
+    services = {row["service"]: row for row in status["report"]["containers"]["details"]}
+    for name in names.replace(" and ", ", ").split(", "):
+        assert (services[name]["state"], services[name]["health"]) == ("running", "healthy")
+
+
+@then("it reports the health endpoint ok, inside the backend and through Caddy")
+def status_health(status):
+    health = status["report"]["health"]["details"]
+    assert health["backend"]["status"] == "ok", health
+    assert health["through_caddy"]["status"] == 200, health
+    assert health["through_caddy"]["body"]["status"] == "ok", health
+
+
+@then("it reports the disk left for the database and for the backups")
+def status_disk(status):
+    disk = status["report"]["disk"]["details"]
+    assert disk["database"][0] == "/data" and disk["database"][1] > 0, disk
+    assert disk["backups"][0] == "/data/backups" and disk["backups"][1] > 0, disk
+
+
+@then("it reports the last backup, made less than an hour ago")
+def status_last_backup(status, backup):
+    newest = status["report"]["last_backup"]["details"]["newest"]
+    assert newest["file"] == backup["file"], newest
+    assert 0 <= newest["age_seconds"] < 3600, newest
+
+
+# logs
+
+
+@when("I ask for /api/health/ with a marker in the query", target_fixture="marker")
+def health_with_marker(stack):
+    marker = secrets.token_hex(8)
+    assert httpx.get(f"{stack.base_url}/api/health/?marker={marker}", timeout=10).status_code == 200
+    return marker
+
+
+@then("the backend container's log is JSON, one object per line")
+def backend_log_json(stack):
+    logs = compose_runtime(stack).command("logs", "--no-color", "--no-log-prefix", "backend")
+    lines = [line for line in logs.stdout.splitlines() if line.strip()]
+    assert lines, "the backend wrote no log"
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            pytest.fail(f"not JSON: {line}")
+        assert {"time", "level", "logger", "message"} <= set(record), record
+
+
+@then("Caddy's access log has a JSON line for that request")
+def caddy_access_log(marker):
+    log = REPO_DIR / "caddy" / "logs" / "access.log"  # mounted at /var/log/caddy
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        for line in reversed(log.read_text().splitlines() if log.exists() else []):
+            if marker in line:
+                record = json.loads(line)
+                assert record["request"]["uri"] == f"/api/health/?marker={marker}"
+                assert record["status"] == 200
+                return
+        time.sleep(0.2)
+    pytest.fail(f"no access log line with {marker} in {Path(log)}")
