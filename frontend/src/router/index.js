@@ -21,6 +21,13 @@ export const routes = [
     props: true,
   },
   {
+    path: '/circles/:slug/join-cards',
+    name: 'join-cards',
+    component: () => import('@/views/JoinCardsView.vue'),
+    meta: { requiresAuth: true, title: 'Join cards' },
+    props: true,
+  },
+  {
     path: '/:pathMatch(.*)*',
     name: 'not-found',
     component: () => import('@/views/NotFoundView.vue'),

@@ -3,6 +3,8 @@ import { computed, ref } from 'vue'
 
 import { api } from '@/services/api'
 
+import { useKeysStore } from './keys'
+
 // Who is signed in: the key's role, display name and circles, as /api/auth/me/ tells.
 export const useAuthStore = defineStore('auth', () => {
   const identity = ref(null)
@@ -47,6 +49,9 @@ export const useAuthStore = defineStore('auth', () => {
   function forget() {
     identity.value = null
     checked.value = true
+    // Plaintext keys shown once after issuing must not outlive the session that issued them:
+    // the next person at this screen signs in with another key.
+    useKeysStore().dismissIssued()
   }
 
   return { identity, checked, signedIn, isFacilitator, circles, signIn, ensureChecked, refresh, signOut, forget }

@@ -1,10 +1,13 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory } from 'vue-router'
 
 import KeyManager from '@/components/circle/KeyManager.vue'
+import { createAppRouter } from '@/router'
 import { api } from '@/services/api'
 import { keyFromFragment } from '@/services/keys'
+import { useKeysStore } from '@/stores/keys'
 
 import { httpError } from '../helpers/http'
 import { keyRow } from '../helpers/keys'
@@ -17,11 +20,14 @@ const ISSUED = [
 ]
 
 let pinia
+let router
 let confirm
 
 beforeEach(() => {
   pinia = createPinia()
   setActivePinia(pinia)
+  router = createAppRouter(pinia, createMemoryHistory())
+  vi.spyOn(api, 'me').mockResolvedValue({ role: 'facilitator', display_name: 'Ann', circles: [{ slug: 'demo', name: 'Demo' }] })
   confirm = vi.fn(() => true)
   vi.stubGlobal('confirm', confirm)
 })
@@ -32,7 +38,7 @@ afterEach(() => {
 
 async function setup(rows = [row(1, { role: 'facilitator', label: 'Ann' }), row(2, { label: 'Ben' })]) {
   const list = vi.spyOn(api, 'listKeys').mockResolvedValue(rows)
-  const wrapper = mount(KeyManager, { props: { slug: 'demo' }, global: { plugins: [pinia] }, attachTo: document.body })
+  const wrapper = mount(KeyManager, { props: { slug: 'demo' }, global: { plugins: [pinia, router] }, attachTo: document.body })
   await flushPromises()
   return { wrapper, list }
 }
@@ -73,7 +79,7 @@ describe('KeyManager', () => {
 
   it('shows a failure to load the keys', async () => {
     vi.spyOn(api, 'listKeys').mockRejectedValue(httpError(403, { error: 'forbidden', detail: 'Only facilitators see keys.' }))
-    const wrapper = mount(KeyManager, { props: { slug: 'demo' }, global: { plugins: [pinia] } })
+    const wrapper = mount(KeyManager, { props: { slug: 'demo' }, global: { plugins: [pinia, router] } })
     await flushPromises()
 
     expect(wrapper.find('[role="alert"]').text()).toBe('Only facilitators see keys.')
@@ -99,6 +105,36 @@ describe('KeyManager', () => {
 
     expect(wrapper.find('[data-testid="issued-keys"]').exists()).toBe(false)
     expect(wrapper.text()).not.toContain('A1B2-C3D4-E5F6-G7H8')
+    wrapper.unmount()
+  })
+
+  it('offers join cards for the keys just issued, until they are dismissed', async () => {
+    const { wrapper } = await setup()
+    expect(wrapper.find('[data-testid="open-join-cards"]').exists()).toBe(false)
+
+    await issueTwo(wrapper)
+
+    const cards = wrapper.find('[data-testid="open-join-cards"]')
+    expect(cards.text()).toBe('Print join cards')
+    expect(cards.attributes('href')).toBe('/circles/demo/join-cards')
+    // the keys ride in memory, never in the address
+    expect(cards.attributes('href')).not.toContain('A1B2')
+
+    await button(wrapper, 'I have saved them').trigger('click')
+
+    expect(wrapper.find('[data-testid="open-join-cards"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('shows no keys that were issued for another circle', async () => {
+    const keys = useKeysStore()
+    keys.justIssued = ISSUED
+    keys.issuedCircle = { slug: 'other', name: 'Other circle' }
+
+    const { wrapper } = await setup()
+
+    expect(wrapper.find('[data-testid="issued-keys"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="open-join-cards"]').exists()).toBe(false)
     wrapper.unmount()
   })
 

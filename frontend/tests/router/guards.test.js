@@ -45,6 +45,24 @@ describe('route guards', () => {
     expect(here().query.next).toBe('/circles/demo?tab=keys')
   })
 
+  it('sends an unauthenticated visit to join cards to key entry', async () => {
+    signedOut()
+
+    await router.push('/circles/demo/join-cards')
+
+    expect(here().name).toBe('key-entry')
+    expect(here().query.next).toBe('/circles/demo/join-cards')
+  })
+
+  it('lets a signed-in person open the join cards of a circle', async () => {
+    signedIn()
+
+    await router.push('/circles/demo/join-cards')
+
+    expect(here().name).toBe('join-cards')
+    expect(here().params.slug).toBe('demo')
+  })
+
   it('sends an unauthenticated visit to /circles to key entry', async () => {
     signedOut()
 

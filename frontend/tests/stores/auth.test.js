@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { api } from '@/services/api'
 import { useAuthStore } from '@/stores/auth'
+import { useKeysStore } from '@/stores/keys'
 
 import { httpError, networkError } from '../helpers/http'
 
@@ -136,6 +137,23 @@ describe('auth store', () => {
     expect(logout).toHaveBeenCalledTimes(1)
     expect(auth.signedIn).toBe(false)
     expect(auth.checked).toBe(true)
+  })
+
+  it('signOut forgets the keys just issued, so no later session sees them', async () => {
+    vi.spyOn(api, 'verifyKey').mockResolvedValue(facilitator)
+    vi.spyOn(api, 'logout').mockResolvedValue('')
+    vi.spyOn(api, 'issueKeys').mockResolvedValue({ keys: [{ id: 7, key: 'K7QF-M2ZD-9XHC-R4TB' }] })
+    vi.spyOn(api, 'listKeys').mockResolvedValue([])
+    const auth = useAuthStore()
+    const keys = useKeysStore()
+    await auth.signIn('FACI-LITA-TORK-EY00')
+    await keys.issue('demo', { count: 1 })
+    expect(keys.issuedIn('demo')).toHaveLength(1)
+
+    await auth.signOut()
+
+    expect(keys.issuedIn('demo')).toEqual([])
+    expect(keys.justIssued).toEqual([])
   })
 
   it('signOut that the server did not confirm keeps the person signed in and says so', async () => {

@@ -40,6 +40,30 @@ describe('keys store', () => {
     expect(keys.keys.map((k) => k.id)).toEqual([1, 3, 4])
   })
 
+  it('issue remembers which circle the new keys open, by the name of the circle open now', async () => {
+    vi.spyOn(api, 'issueKeys').mockResolvedValue({ keys: [issued(3, 'A1B2-C3D4-E5F6-G7H8')] })
+    vi.spyOn(api, 'listKeys').mockResolvedValue([row(3)])
+    useCirclesStore().current = { slug: 'demo', name: 'Demo circle' }
+    const keys = useKeysStore()
+
+    await keys.issue('demo', { count: 1 })
+
+    expect(keys.issuedCircle).toEqual({ slug: 'demo', name: 'Demo circle' })
+    expect(keys.issuedIn('demo').map((k) => k.key)).toEqual(['A1B2-C3D4-E5F6-G7H8'])
+    expect(keys.issuedIn('other')).toEqual([])
+  })
+
+  it('issue names the circle by its slug when another circle is open', async () => {
+    vi.spyOn(api, 'issueKeys').mockResolvedValue({ keys: [issued(3, 'A1B2-C3D4-E5F6-G7H8')] })
+    vi.spyOn(api, 'listKeys').mockResolvedValue([row(3)])
+    useCirclesStore().current = { slug: 'other', name: 'Other circle' }
+    const keys = useKeysStore()
+
+    await keys.issue('demo', { count: 1 })
+
+    expect(keys.issuedCircle).toEqual({ slug: 'demo', name: 'demo' })
+  })
+
   it('issue sends only what was given', async () => {
     const issue = vi.spyOn(api, 'issueKeys').mockResolvedValue({ keys: [] })
     vi.spyOn(api, 'listKeys').mockResolvedValue([])
@@ -71,6 +95,8 @@ describe('keys store', () => {
     keys.dismissIssued()
 
     expect(keys.justIssued).toEqual([])
+    expect(keys.issuedCircle).toBeNull()
+    expect(keys.issuedIn('demo')).toEqual([])
     expect(keys.keys).toHaveLength(1) // the list stays
   })
 
