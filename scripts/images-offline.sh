@@ -95,9 +95,19 @@ build_wheels() {
   say "$(find backend/wheels -name '*.whl' | wc -l) wheels in backend/wheels"
 }
 
+# The commit and time the backend image reports in /api/health/, kept for later compose runs.
+record_build_info() {
+  mkdir -p .local
+  IC_BUILD_COMMIT=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+  IC_BUILD_TIME=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  export IC_BUILD_COMMIT IC_BUILD_TIME
+  printf 'IC_BUILD_COMMIT=%s\nIC_BUILD_TIME=%s\n' "$IC_BUILD_COMMIT" "$IC_BUILD_TIME" >.local/build-info.env
+  say "build $IC_BUILD_COMMIT at $IC_BUILD_TIME (.local/build-info.env)"
+}
+
 compose_build() {
   local log=.local/images-offline-build.log
-  mkdir -p .local
+  record_build_info
   docker compose -f compose/docker-compose.dev.yml -f compose/docker-compose.offline.yml build \
     >"$log" 2>&1 || { tail -40 "$log" >&2; fail "docker compose build failed (full log: $log)"; }
 }

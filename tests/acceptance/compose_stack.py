@@ -19,6 +19,8 @@ import port_for
 from testcontainers.compose import DockerCompose
 
 COMPOSE_DIR = Path(__file__).resolve().parents[2] / "compose"
+# Written by make images-offline: the build args its images were built with.
+BUILD_INFO = COMPOSE_DIR.parent / ".local" / "build-info.env"
 COMPOSE_FILES = ["docker-compose.dev.yml", "docker-compose.offline.yml"]
 SERVICES = ("caddy", "frontend", "backend")
 DATABASE = "/data/inquirycircle.db"  # DATABASE_URL in backend/Dockerfile
@@ -88,6 +90,7 @@ class ComposeRuntime:
                 IC_HTTP_PORT=self.port,
                 JITSI_DOMAIN=jitsi_domain or "meet.jit.si",
             )
+            + (BUILD_INFO.read_text() if BUILD_INFO.exists() else "")
         )
         self.compose = DockerCompose(
             COMPOSE_DIR,
