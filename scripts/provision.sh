@@ -29,4 +29,19 @@ done
 make_dir 0755 /var/lib/inquirycircle
 make_dir 0755 /var/lib/inquirycircle/backend
 make_dir 0750 /var/lib/inquirycircle/backend/sqlite
+make_dir 0750 /var/lib/inquirycircle/backups
 make_dir 0750 /etc/inquirycircle
+
+# The backend container runs as uid/gid 10001 (backend/Dockerfile): it must write the database
+# and the backups. The folders stay the deploying user's; the container's group may write them
+# (setgid, so files made there keep that group). Needs root, as chgrp to another group does.
+BACKEND_GID=${IC_BACKEND_GID:-10001}
+for dir in /var/lib/inquirycircle/backend/sqlite /var/lib/inquirycircle/backups; do
+  if chgrp "$BACKEND_GID" "$prefix$dir" 2>/dev/null; then
+    chmod 2770 "$prefix$dir"
+    printf '  2770  %s  (group %s: the backend container)\n' "$prefix$dir" "$BACKEND_GID"
+  else
+    echo "provision: could not give group $BACKEND_GID (the backend container) $prefix$dir;" \
+      "run as root (sudo make provision) or the backend cannot write its database" >&2
+  fi
+done
