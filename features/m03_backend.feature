@@ -34,6 +34,7 @@ Feature: M3 Backend API
     And with that session the circle's messages answer 200
     And with that session the circle's Jitsi configuration answers 200
 
+  @sqlite
   Scenario: The SQLite database file is created at the configured path
     Then the backend's database file exists at the configured path
     And it is a SQLite database holding the circles table

@@ -40,7 +40,7 @@ Feature: M9 Production ready
     Then the answer is 200 with JSON field "database" equal to "ok"
     And the health answer names the version, the uptime and the Python, Django and database in use
 
-  @destructive
+  @destructive @sqlite
   Scenario: A backup of the live database restores with nothing lost
     Given the facilitator posts the announcement "Before the backup" through the API
     When the operator backs up the database with backup_db
@@ -66,3 +66,12 @@ Feature: M9 Production ready
     When I ask for /api/health/ with a marker in the query
     Then the backend container's log is JSON, one object per line
     And Caddy's access log has a JSON line for that request
+
+  # PostgreSQL, for deployments that outgrow one machine: the whole suite also runs on it
+  # (tox -e backend-postgres,acceptance-postgres); this is the move from SQLite.
+  @postgresql
+  Scenario: copy_database moves a SQLite database into PostgreSQL with every row intact
+    Given a SQLite database with the demo circle, its keys and 3 messages
+    When copy_database copies it into a fresh, migrated PostgreSQL database
+    Then it reports every table's rows copied and matching
+    And a message posted afterwards on PostgreSQL gets the next number

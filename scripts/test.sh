@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `make test`: every tox env (lint, backend, frontend, caddy, jitsi-standin, acceptance in local
-# mode), then the acceptance suite against the containers (tox -e acceptance-compose) when this
-# machine has a Docker engine. Without one the compose mode is not run, and the summary says so;
-# in CI (CI=true) a missing engine is a failure.
+# mode), then the backend tests and the local acceptance suite on PostgreSQL (tox -e
+# backend-postgres,acceptance-postgres) when a PostgreSQL server answers at IC_TEST_POSTGRES_URL
+# (default: the one .ci/run starts), then the acceptance suite against the containers (tox -e
+# acceptance-compose) when this machine has a Docker engine. A mode that cannot run is not run,
+# and the summary says so; in CI (CI=true) that is a failure.
 # TOXARGS (e.g. TOXARGS="-e backend") runs just those tox envs, as `tox run $TOXARGS`.
 set -o nounset -o pipefail
 cd "$(dirname "$0")/.."
@@ -23,25 +25,45 @@ engine_missing() { # prints why there is no usable engine; fails when there is o
   fi
 }
 
-"$TOX" run
-local_status=$?
+# The same default as tox.ini's [postgres] url.
+export IC_TEST_POSTGRES_URL=${IC_TEST_POSTGRES_URL:-postgres://inquirycircle:inquirycircle@127.0.0.1:5432/inquirycircle}
 
-compose_status=0
-if why=$(engine_missing); then
-  if [ "${CI:-}" = "true" ]; then
-    compose_line="compose mode: FAILED to run: $why (CI must run it)"
-    compose_status=1
+postgres_missing() { # prints why there is no server to test against; fails when there is one
+  if ! command -v pg_isready >/dev/null; then
+    echo "there is no pg_isready command to look for a server (apt-get install postgresql)"
+  elif ! pg_isready -q -d "$IC_TEST_POSTGRES_URL" -t 3; then
+    echo "no PostgreSQL server answers at ${IC_TEST_POSTGRES_URL#*@} (start one as .ci/run does, or set IC_TEST_POSTGRES_URL)"
   else
-    compose_line="compose mode: NOT RUN, $why; the containers were not tested"
+    return 1
   fi
-else
-  "$TOX" run -e acceptance-compose
-  compose_status=$?
-  compose_line="compose mode (tox -e acceptance-compose): $([ $compose_status = 0 ] && echo passed || echo FAILED)"
-fi
+}
+
+# run_mode NAME MISSING UNTESTED ENVS: runs the tox ENVS unless the function MISSING prints why
+# they cannot run; then the summary says UNTESTED, and in CI the run fails.
+run_mode() {
+  local name=$1 missing=$2 untested=$3 envs=$4 why status
+  if why=$($missing); then
+    if [ "${CI:-}" = "true" ]; then
+      summary+=("$name mode: FAILED to run: $why (CI must run it)")
+      failed=1
+    else
+      summary+=("$name mode: NOT RUN, $why; $untested")
+    fi
+    return
+  fi
+  "$TOX" run -e "$envs"
+  status=$?
+  summary+=("$name mode (tox -e $envs): $([ $status = 0 ] && echo passed || echo FAILED)")
+  [ $status = 0 ] || failed=1
+}
+
+failed=0
+"$TOX" run || failed=1
+summary=("tox envs (local mode): $([ $failed = 0 ] && echo passed || echo FAILED)")
+run_mode postgres postgres_missing "nothing was tested on PostgreSQL" backend-postgres,acceptance-postgres
+run_mode compose engine_missing "the containers were not tested" acceptance-compose
 
 echo
 echo "make test summary"
-echo "  tox envs (local mode): $([ $local_status = 0 ] && echo passed || echo FAILED)"
-echo "  $compose_line"
-[ $local_status = 0 ] && [ $compose_status = 0 ]
+printf '  %s\n' "${summary[@]}"
+[ $failed = 0 ]

@@ -133,9 +133,9 @@ def source_config(url):
 
 
 def _open(alias, config):
-    connections.settings[alias] = connections.configure_settings(
-        {DEFAULT_DB_ALIAS: config}
-    )[DEFAULT_DB_ALIAS]
+    """Adds alias to the configured databases, with Django's defaults filled in."""
+    filled = connections.configure_settings({DEFAULT_DB_ALIAS: config})
+    connections.settings[alias] = filled[DEFAULT_DB_ALIAS]
 
 
 def _close(alias):
@@ -150,9 +150,7 @@ def copied_models():
     return [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed
-        and not model._meta.proxy
-        and model._meta.label_lower not in skipped
+        if model._meta.managed and not model._meta.proxy and model._meta.label_lower not in skipped
     ]
 
 
@@ -186,10 +184,8 @@ def check_can_copy(source, target, models, replace):
         raise CopyError("the source is the configured database itself")
     executor = MigrationExecutor(connections[target])
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-        raise CopyError(
-            f"{describe(connections[target])} is not fully migrated: run `manage.py migrate` "
-            "first"
-        )
+        target_name = describe(connections[target])
+        raise CopyError(f"{target_name} is not fully migrated: run `manage.py migrate` first")
     try:
         applied = set(MigrationRecorder(connections[source]).applied_migrations())
     except DatabaseError as exc:
@@ -208,7 +204,7 @@ def check_can_copy(source, target, models, replace):
     if replace:
         return
     filled = [
-        f"{model._meta.db_table} ({count} rows)"
+        f"{model._meta.db_table} ({count} row{'s' if count > 1 else ''})"
         for model in models
         if (count := model._base_manager.using(target).count())
     ]
@@ -293,9 +289,7 @@ def _compare_chunk(model, target, fields, pk, chunk, table):
 
 def skipped_tables():
     """Tables of the target that are not copied, with the reason."""
-    skipped = {
-        apps.get_model(label)._meta.db_table: why for label, why in SKIPPED_MODELS.items()
-    }
+    skipped = {apps.get_model(label)._meta.db_table: why for label, why in SKIPPED_MODELS.items()}
     for cache in settings.CACHES.values():
         if cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
             skipped[cache["LOCATION"]] = (

@@ -16,6 +16,7 @@ Modes:
 Shared steps live in tests/acceptance/steps/ and are imported here, never from a test module.
 """
 
+import os
 import re
 import time
 from collections import defaultdict
@@ -39,7 +40,9 @@ from acceptance.steps.http_steps import *  # noqa: F403
 from acceptance.steps.operations_steps import *  # noqa: F403
 from acceptance.steps.production_steps import *  # noqa: F403
 from acceptance.steps.repository_steps import *  # noqa: F403
+from support import postgres
 from support.jitsi_standin import JitsiStandIn
+from support.selection import deselect
 
 DEFAULT_SENSITIVE = r"(^|[/.])catbench\.com"
 MILESTONE = re.compile(r"m(\d+)")
@@ -74,7 +77,7 @@ def _is_sensitive(config):
 def pytest_collection_modifyitems(config, items):
     base_url = config.getoption("base_url")
     if not base_url:
-        _keep_compose_scenarios_for_compose_mode(config, items)
+        _keep_scenarios_this_stack_can_run(config, items)
         return
     sensitive = _is_sensitive(config)
     if sensitive and config.getoption("allow_destructive"):
@@ -93,15 +96,20 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
-def _keep_compose_scenarios_for_compose_mode(config, items):
-    """@compose scenarios act on containers; other modes deselect them (and say so)."""
-    if config.getoption("stack") == "compose":
-        return
-    keep = [item for item in items if item.get_closest_marker("compose") is None]
-    if len(keep) < len(items):
-        config.stash[COMPOSE_ONLY] = len(items) - len(keep)
-        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
-        items[:] = keep
+def _keep_scenarios_this_stack_can_run(config, items):
+    """@compose scenarios act on containers: other modes leave them out. @sqlite ones are about
+    SQLite itself: a stack on PostgreSQL leaves them out. @postgresql ones need a PostgreSQL
+    server: without one they are left out, except in CI, where they run and fail saying why.
+    The summary says how many were left out, and why."""
+    not_run = config.stash.setdefault(NOT_RUN, [])
+    if config.getoption("stack") != "compose":
+        deselect(config, items, "compose", not_run, "{count} @compose: they need --stack=compose")
+    if postgres.is_postgres(os.environ.get("DATABASE_URL", "")):
+        deselect(config, items, "sqlite", not_run, "{count} @sqlite: the stack is on PostgreSQL")
+    if any(item.get_closest_marker("postgresql") for item in items):
+        why = postgres.unreachable(postgres.server_url())
+        if why and os.environ.get("CI") != "true":
+            deselect(config, items, "postgresql", not_run, "{count} @postgresql: " + why)
 
 
 def pytest_sessionstart(session):
@@ -165,7 +173,7 @@ def jitsi_standin_domain(jitsi_standin):
 
 RESULTS = pytest.StashKey[dict]()
 STACK_START = pytest.StashKey[tuple]()
-COMPOSE_ONLY = pytest.StashKey[int]()
+NOT_RUN = pytest.StashKey[list]()
 ENGINE = pytest.StashKey[str]()
 REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
 
@@ -207,10 +215,8 @@ def pytest_terminal_summary(terminalreporter, config):
         mode, seconds = config.stash[STACK_START]
         engine = f", Docker engine {config.stash[ENGINE]}" if ENGINE in config.stash else ""
         terminalreporter.write_line(f"({mode} stack started in {seconds:.1f} s{engine})")
-    if COMPOSE_ONLY in config.stash:
-        terminalreporter.write_line(
-            f"({config.stash[COMPOSE_ONLY]} @compose scenarios not run: they need --stack=compose)"
-        )
+    for line in config.stash.get(NOT_RUN, []):
+        terminalreporter.write_line(f"(not run: {line})")
 
 
 def pytest_unconfigure(config):

@@ -1,12 +1,86 @@
 """Shared fixtures for backend tests: circles and keys made through the real actions, and an
-API client that signs in with a key and sends the CSRF token the way the SPA does."""
+API client that signs in with a key and sends the CSRF token the way the SPA does.
+
+The suite runs on SQLite (tox -e backend) and on PostgreSQL (tox -e backend-postgres, which sets
+DATABASE_URL). Two markers say where a test can run; what is left out is deselected, never
+skipped, and the summary says how many and why:
+- sqlite_only: tests of SQLite itself (its file, WAL); deselected on PostgreSQL.
+- postgresql: tests that need a PostgreSQL server of their own, whichever database the suite
+  uses (support/postgres.py says which server). Without one they are deselected, except in CI
+  (CI=true), where they fail and say why.
+"""
+
+import os
 
 import pytest
+from django.conf import settings
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 
 from access.actions import issue_keys
 from access.models import Role
 from circles.actions import create_circle
+from support import postgres
+from support.selection import deselect
+
+LEFT_OUT = pytest.StashKey[list]()
+NO_SERVER = pytest.StashKey[str]()
+
+
+def on_postgresql():
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def pytest_report_header(config):
+    if on_postgresql():
+        server = postgres.describe(postgres.server_url())
+        return f"database: PostgreSQL at {server} (Django's test_ copy of it)"
+    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+
+
+def pytest_collection_modifyitems(config, items):
+    left_out = config.stash.setdefault(LEFT_OUT, [])
+    if on_postgresql():
+        deselect(
+            config,
+            items,
+            "sqlite_only",
+            left_out,
+            "{count} tests marked sqlite_only deselected: the database is PostgreSQL",
+        )
+    if any(item.get_closest_marker("postgresql") for item in items):
+        why = postgres.unreachable(postgres.server_url())
+        if why and os.environ.get("CI") == "true":
+            config.stash[NO_SERVER] = why  # the postgres_server fixture fails with it
+        elif why:
+            note = "{count} tests marked postgresql deselected: they need PostgreSQL: " + why
+            deselect(config, items, "postgresql", left_out, note)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    for line in config.stash.get(LEFT_OUT, []):
+        terminalreporter.write_line(f"NOT RUN: {line}", yellow=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(request):
+    """The URL of the PostgreSQL server for tests marked postgresql."""
+    why = request.config.stash.get(NO_SERVER, None)
+    if why:
+        pytest.fail(
+            f"{why}. CI (CI=true) must run the tests marked postgresql: start PostgreSQL as "
+            ".ci/run does, or set IC_TEST_POSTGRES_URL.",
+            pytrace=False,
+        )
+    return postgres.server_url()
+
+
+@pytest.fixture
+def postgres_database(postgres_server):
+    """The URL of a new, empty database on the test server, dropped after the test."""
+    with postgres.scratch_database(postgres_server) as url:
+        yield url
 
 
 class ApiClient:
@@ -59,6 +133,25 @@ def api():
 @pytest.fixture
 def make_api():
     return ApiClient
+
+
+@pytest.fixture
+def close_stream():
+    """close_stream(response) ends a streaming response the test did not read to its end.
+
+    Closing sends request_finished, as a server would; its close_old_connections would close
+    the test's database connection in the middle of the test's transaction (PostgreSQL; the
+    in-memory SQLite database ignores it). The test client leaves it out the same way.
+    """
+
+    def close(response):
+        request_finished.disconnect(close_old_connections)
+        try:
+            response.close()
+        finally:
+            request_finished.connect(close_old_connections)
+
+    return close
 
 
 @pytest.fixture

@@ -260,11 +260,6 @@ def body_of(response):
     return response.content.decode()
 
 
-def close(response):
-    if response.streaming:
-        response.close()
-
-
 def assert_error_shape(response, status):
     assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
     payload = json.loads(body_of(response))
@@ -323,7 +318,7 @@ def comparable_headers(response):
 
 
 @pytest.mark.parametrize("cell", CELLS, ids=[cell_id(c) for c in CELLS])
-def test_matrix(cell, world, as_persona, secrets_of_a):
+def test_matrix(cell, world, as_persona, secrets_of_a, close_stream):
     row, persona = cell
     expected = row.expect[persona]
     client = as_persona(persona)
@@ -338,7 +333,8 @@ def test_matrix(cell, world, as_persona, secrets_of_a):
         if persona in (ANON, FAC_B):
             assert_nothing_of_a(body_of(response), secrets_of_a)
     finally:
-        close(response)
+        if response.streaming:
+            close_stream(response)
 
 
 # --- nothing of circle A leaks to B ---------------------------------------------------------

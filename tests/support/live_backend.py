@@ -1,10 +1,17 @@
 """The real backend, as production runs it: gunicorn with uvicorn workers on a loopback port.
 
-Used by tests/backend/server/ and by the benchmarks. Each server gets its own SQLite file
-(several servers may share one, to test what crosses processes), is migrated first, and is
-stopped with its whole process group, even when a test fails.
+Used by tests/backend/server/, tests/caddy/, the local acceptance stack and the benchmarks.
+Each server gets its own database, named by a path (several servers may share one, to test
+what crosses processes), is migrated first, and is stopped with its whole process group, even
+when a test fails.
+
+The path is a SQLite file, unless the tests run against PostgreSQL (DATABASE_URL is a
+postgres:// URL, as in the tox envs backend-postgres and acceptance-postgres): then each path
+stands for a fresh database of its own on that server, made on first use and dropped by
+drop_database(path), or when the test run ends.
 """
 
+import atexit
 import json
 import os
 import queue
@@ -21,14 +28,45 @@ import psutil
 from httpx_sse import EventSource
 from mirakuru import HTTPExecutor
 
+from support import postgres
+
 BACKEND_DIR = Path(__file__).resolve().parents[2] / "backend"
 ASGI_APP = "ic_core.asgi:application"
 
+# PostgreSQL databases made by this process, by the path that names them.
+_databases = {}
+
+
+def database_url(db_path):
+    """The DATABASE_URL of the database db_path names (see the module's docstring)."""
+    server = os.environ.get("DATABASE_URL", "")
+    if not postgres.is_postgres(server):
+        return f"sqlite:///{db_path}"
+    if str(db_path) not in _databases:
+        if not _databases:
+            atexit.register(_drop_all)
+        _databases[str(db_path)] = postgres.create_database(server, prefix="ic_live")
+    return _databases[str(db_path)]
+
+
+def drop_database(db_path):
+    """Drops the PostgreSQL database db_path stands for, if any; a SQLite file is left alone."""
+    url = _databases.pop(str(db_path), None)
+    if url is not None:
+        postgres.drop_database(url)
+
+
+def _drop_all():
+    for db_path in list(_databases):
+        drop_database(db_path)
+
 
 def backend_env(db_path, **extra):
+    """The environment of a server or command on db_path's database (DATABASE_URL in extra
+    names another database instead)."""
     env = {
         "DJANGO_SETTINGS_MODULE": "ic_core.settings.test",
-        "DATABASE_URL": f"sqlite:///{db_path}",
+        "DATABASE_URL": extra.pop("DATABASE_URL", None) or database_url(db_path),
         "PYTHONUNBUFFERED": "1",
         # Open streams hold a worker's shutdown for this long; tests need not wait 10 s.
         "IC_GRACEFUL_TIMEOUT": "1",

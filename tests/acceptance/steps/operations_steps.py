@@ -2,8 +2,10 @@
 backend's environment: a local process or the container), `make status`, `make snapshot`, logs."""
 
 import json
+import os
 import secrets
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from pytest_bdd import given, parsers, then, when
 
 from acceptance.stack import REPO_DIR
 from acceptance.steps.container_steps import compose_runtime
+from support import postgres
+from support.live_backend import BACKEND_DIR
 
 
 @given("the operator backs up the database with backup_db", target_fixture="backup")
@@ -141,3 +145,84 @@ def caddy_access_log(marker):
                 return
         time.sleep(0.2)
     pytest.fail(f"no access log line with {marker} in {Path(log)}")
+
+
+# PostgreSQL: the move from SQLite
+
+
+@pytest.fixture
+def postgres_database():
+    """A fresh database on the test PostgreSQL server (IC_TEST_POSTGRES_URL), dropped after."""
+    server = postgres.server_url()
+    why = postgres.unreachable(server)
+    if why:
+        pytest.fail(why, pytrace=False)
+    url = postgres.create_database(server, prefix="ic_copy")
+    yield url
+    postgres.drop_database(url)
+
+
+def manage_on(database_url, *args):
+    """manage.py against the given database (test settings), output parsed with --json."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BACKEND_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "ic_core.settings.test",
+            "DATABASE_URL": database_url,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(args)}: {result.stderr[-1500:]}"
+    return json.loads(result.stdout) if "--json" in args else result.stdout
+
+
+POST = (
+    "from access.models import AccessKey; from circles.models import Circle; "
+    "from facilitation.actions import post_message; "
+    "circle = Circle.objects.get(slug={slug!r}); "
+    "author = AccessKey.objects.filter(role='facilitator', circles=circle).first(); "
+    "print([post_message(circle, author, 'announcement', f'Message {{n}}').seq "
+    "for n in range({count})][-1])"
+)
+
+
+@given(
+    parsers.parse("a SQLite database with the demo circle, its keys and {count:d} messages"),
+    target_fixture="sqlite_source",
+)
+def sqlite_source(tmp_path, count):
+    url = f"sqlite:///{tmp_path / 'source.db'}"
+    manage_on(url, "migrate", "--noinput")
+    demo = manage_on(url, "seed_demo", "--json")
+    manage_on(url, "shell", "-c", POST.format(slug=demo["circle"], count=count))
+    return {"url": url, "circle": demo["circle"], "messages": count}
+
+
+@when("copy_database copies it into a fresh, migrated PostgreSQL database", target_fixture="copied")
+def copy_into_postgres(sqlite_source, postgres_database):
+    manage_on(postgres_database, "migrate", "--noinput")
+    report = manage_on(postgres_database, "copy_database", "--from", sqlite_source["url"], "--json")
+    return {"report": report, "url": postgres_database}
+
+
+@then("it reports every table's rows copied and matching")
+def copy_matches(copied, sqlite_source):
+    report = copied["report"]
+    assert report["matches"], report
+    tables = {table["table"]: table for table in report["tables"]}
+    for table in tables.values():
+        assert table["source_rows"] == table["target_rows"] and table["matches"], table
+    assert tables["facilitation_message"]["target_rows"] == sqlite_source["messages"]
+    assert tables["access_accesskey"]["target_rows"] == 4  # seed_demo: 1 facilitator + 3
+
+
+@then("a message posted afterwards on PostgreSQL gets the next number")
+def next_number(copied, sqlite_source):
+    script = POST.format(slug=sqlite_source["circle"], count=1)
+    seq = manage_on(copied["url"], "shell", "-c", script).strip().splitlines()[-1]
+    assert seq == str(sqlite_source["messages"] + 1), seq

@@ -9,7 +9,7 @@ import asyncio
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import override_settings
 
 from access.actions import issue_keys
@@ -27,6 +27,19 @@ NO_BACKGROUND_POLLS = override_settings(STREAM_POLL_SECONDS=3600)
 
 class Rollback(Exception):
     pass
+
+
+def run_closing(scenario):
+    """asyncio.run(scenario()), then closes the database connection that sync_to_async's thread
+    opened: PostgreSQL cannot drop the test database while a connection to it stays open."""
+
+    async def and_close():
+        try:
+            return await scenario()
+        finally:
+            await sync_to_async(connections.close_all)()
+
+    return asyncio.run(and_close())
 
 
 def last_seq(circle):
@@ -158,7 +171,7 @@ def test_poll_once_rings_on_first_sight_and_then_only_on_change():
             rang["after the post, no change"] = await listener.wait(0.05)
         return rang
 
-    assert asyncio.run(scenario()) == {
+    assert run_closing(scenario) == {
         "first sight": True,
         "no change": False,
         "other circle posted": False,
@@ -183,4 +196,4 @@ def test_a_hub_forgets_a_circle_when_its_last_listener_leaves():
             # Nothing changed, but a new listener must re-read: it may have missed something.
             return await listener.wait(1)
 
-    assert asyncio.run(listen_twice()) is True
+    assert run_closing(listen_twice) is True

@@ -93,7 +93,7 @@ def test_a_post_to_the_stream_is_405(signed_in, participant_a):
         ({"circle": "circle-a"}, {"HTTP_LAST_EVENT_ID": "7"}),
     ],
 )
-def test_a_member_gets_an_event_stream(signed_in, participant_a, params, extra):
+def test_a_member_gets_an_event_stream(signed_in, participant_a, close_stream, params, extra):
     response = stream(signed_in(participant_a), params, **extra)
     try:
         assert response.status_code == 200
@@ -102,10 +102,12 @@ def test_a_member_gets_an_event_stream(signed_in, participant_a, params, extra):
         assert response["Cache-Control"] == "no-cache"
         assert response["X-Accel-Buffering"] == "no"
     finally:
-        response.close()
+        close_stream(response)
 
 
-def test_a_facilitator_gets_the_stream_of_a_paused_circle(signed_in, circle_a, facilitator_a):
+def test_a_facilitator_gets_the_stream_of_a_paused_circle(
+    signed_in, circle_a, facilitator_a, close_stream
+):
     client = signed_in(facilitator_a)
     circle_a.active = False
     circle_a.save()
@@ -115,4 +117,4 @@ def test_a_facilitator_gets_the_stream_of_a_paused_circle(signed_in, circle_a, f
         assert response.status_code == 200
         assert response["Content-Type"] == "text/event-stream"
     finally:
-        response.close()
+        close_stream(response)

@@ -6,6 +6,11 @@ import stat
 import subprocess
 from pathlib import Path
 
+import pytest
+
+# backup_db and restore_db copy the SQLite file itself (PostgreSQL: pg_dump).
+pytestmark = pytest.mark.sqlite_only
+
 NAME = re.compile(r"^inquirycircle-\d{8}T\d{6}Z(-\d+)?\.sqlite3$")
 
 

@@ -8,6 +8,12 @@ counter of exactly k: a copy that caught half a transaction, or one table newer 
 would break that.
 """
 
+import pytest
+
+# backup_db and restore_db copy the SQLite file itself (PostgreSQL: pg_dump).
+pytestmark = pytest.mark.sqlite_only
+
+
 BACKUPS_WHILE_WRITING = 4
 
 

@@ -6,6 +6,11 @@ other times come back with their last three digits of microseconds zeroed."""
 
 import re
 
+import pytest
+
+# backup_db and restore_db copy the SQLite file itself (PostgreSQL: pg_dump).
+pytestmark = pytest.mark.sqlite_only
+
 DUMP = [
     "dumpdata",
     "--natural-foreign",

@@ -3,7 +3,12 @@
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from operations.backups import STAMP, newest_backup
+
+# backup_db and restore_db copy the SQLite file itself (PostgreSQL: pg_dump).
+pytestmark = pytest.mark.sqlite_only
 
 
 def backup_named(folder, when, suffix="", size=10):

@@ -6,6 +6,11 @@ import pty
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+# backup_db and restore_db copy the SQLite file itself (PostgreSQL: pg_dump).
+pytestmark = pytest.mark.sqlite_only
+
 
 def test_it_brings_back_exactly_the_backed_up_data(operator):
     operator.post_messages(3, prefix="before")

@@ -1,15 +1,17 @@
-"""Real gunicorn servers for the tests in this folder; all are stopped at the end of each test."""
+"""Real gunicorn servers for the tests in this folder; all are stopped at the end of each test,
+and their database (a SQLite file, or a PostgreSQL database of the test's own) goes with them."""
 
 import pytest
 
-from support.live_backend import LiveBackend, manage
+from support.live_backend import LiveBackend, drop_database, manage
 
 
 @pytest.fixture
 def db_path(tmp_path):
     path = tmp_path / "inquirycircle.db"
     manage(path, "migrate", "--noinput")
-    return path
+    yield path
+    drop_database(path)
 
 
 @pytest.fixture

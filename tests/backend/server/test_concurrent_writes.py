@@ -1,4 +1,5 @@
-"""Two workers writing one SQLite file at once: no "database is locked", no repeated number."""
+"""Two workers writing one database at once: no "database is locked" (SQLite), no repeated
+number (the circle's row lock, on SQLite and PostgreSQL)."""
 
 from concurrent.futures import ThreadPoolExecutor
 

@@ -1,4 +1,4 @@
-"""The live stream against real gunicorn with two uvicorn workers sharing one SQLite file."""
+"""The live stream against real gunicorn with two uvicorn workers sharing one database."""
 
 import pytest
 

@@ -67,6 +67,14 @@ def as_data(report):
     }
 
 
+def state(table):
+    if table.matches:
+        return "ok"
+    if table.differing_rows:
+        return f"DIFFERS: {table.differing_rows} rows, first id {table.first_difference}"
+    return "DIFFERS: row counts"
+
+
 def as_text(report):
     width = max(len(t.table) for t in report.tables)
     lines = [
@@ -76,12 +84,7 @@ def as_text(report):
         f"  {'table':<{width}}  {'source':>8}  {'target':>8}",
     ]
     for t in report.tables:
-        state = "ok" if t.matches else (
-            f"DIFFERS: {t.differing_rows} rows, first id {t.first_difference}"
-            if t.differing_rows
-            else "DIFFERS: row counts"
-        )
-        lines.append(f"  {t.table:<{width}}  {t.source_rows:>8}  {t.target_rows:>8}  {state}")
+        lines.append(f"  {t.table:<{width}}  {t.source_rows:>8}  {t.target_rows:>8}  {state(t)}")
     lines += ["", "Not copied:"]
     lines += [f"  {table}: {why}" for table, why in report.skipped.items()]
     lines.append(f"Sequences moved past the copied ids: {report.sequences_reset}")

@@ -1,0 +1,94 @@
+"""The PostgreSQL server the tests may use, and scratch databases on it.
+
+Which server: IC_TEST_POSTGRES_URL, else DATABASE_URL when it is a postgres:// URL (the tox env
+backend-postgres sets both), else the role and database .ci/run makes on this machine. Its
+database is only used to connect; every test that writes gets a database of its own, made
+here and dropped afterwards.
+"""
+
+import os
+import secrets
+from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
+
+# The same default as tox.ini's [postgres] url; .ci/run creates this role and database.
+DEFAULT_URL = "postgres://inquirycircle:inquirycircle@127.0.0.1:5432/inquirycircle"
+SCHEMES = ("postgres://", "postgresql://")
+
+
+def is_postgres(url):
+    return bool(url) and url.startswith(SCHEMES)
+
+
+def server_url():
+    if os.environ.get("IC_TEST_POSTGRES_URL"):
+        return os.environ["IC_TEST_POSTGRES_URL"]
+    database_url = os.environ.get("DATABASE_URL", "")
+    return database_url if is_postgres(database_url) else DEFAULT_URL
+
+
+def with_database(url, name):
+    """url with its database replaced by name."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def describe(url):
+    """host:port/database, without the credentials, for messages."""
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port or 5432}{parts.path}"
+
+
+def unreachable(url):
+    """Why the server at url cannot be used (connect and log in), or None if it can."""
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg is not installed (backend/requirements.txt)"
+    try:
+        psycopg.connect(url, connect_timeout=3).close()
+    except psycopg.Error as error:
+        reason = (str(error).strip() or type(error).__name__).splitlines()[0]
+        return f"no usable PostgreSQL server at {describe(url)}: {reason}"
+    return None
+
+
+def _admin(url):
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True, connect_timeout=5)
+
+
+def create_database(url, prefix="ic_test", template=None):
+    """A new database on url's server, empty or a copy of the database template names (a URL
+    no one is connected to); returns its URL."""
+    from psycopg import sql
+
+    name = f"{prefix}_{secrets.token_hex(5)}"
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        template_name = urlsplit(template).path.lstrip("/")
+        create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template_name))
+    with _admin(url) as admin:
+        admin.execute(create)
+    return with_database(url, name)
+
+
+def drop_database(database_url):
+    """Drops the database database_url names, closing whatever is still connected to it."""
+    from psycopg import sql
+
+    name = urlsplit(database_url).path.lstrip("/")
+    with _admin(with_database(database_url, "postgres")) as admin:
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+@contextmanager
+def scratch_database(url, prefix="ic_test", template=None):
+    database_url = create_database(url, prefix, template)
+    try:
+        yield database_url
+    finally:
+        drop_database(database_url)
