@@ -50,50 +50,24 @@ def run_caddy_command(folder, *args, prefix=(), **placeholders):
     )
 
 
-class LiveCaddy:
-    """caddy run --config caddy/Caddyfile on a free loopback port, upstream given."""
+class CaddyProcess:
+    """A `caddy run` started by a mirakuru executor, its output in a file of its folder, stopped
+    even when starting fails. Subclasses say how to start it (executor())."""
 
-    def __init__(self, folder, site_root, upstream, jitsi_origin=JITSI_ORIGIN):
+    def __init__(self, folder):
         self.folder = Path(folder)
-        self.port = port_for.select_random()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.log_dir = self.folder / "caddy-logs"
-        self.access_log = self.log_dir / "access.log"
         self.output_path = self.folder / "caddy-output.log"
-        self.env = {
-            **isolated_env(self.folder),
-            # The scheme matters: without http:// a site address on any port but 80 is HTTPS.
-            "SITE_ADDRESS": self.url,
-            "CADDY_BIND": "127.0.0.1",
-            "CADDY_ADMIN": "off",
-            "BACKEND_UPSTREAM": upstream,
-            "SITE_ROOT": str(site_root),
-            "CADDY_LOG_DIR": str(self.log_dir),
-            "JITSI_ORIGIN": jitsi_origin,
-        }
         self._output = None
         self.executor = None
+
+    def executor_for(self, output):
+        raise NotImplementedError
 
     def start(self):
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self._output = open(self.output_path, "ab")  # noqa: SIM115 (closed in stop())
-        self.executor = HTTPExecutor(
-            [
-                caddy_binary(),
-                "run",
-                "--config",
-                str(CADDY_DIR / "Caddyfile"),
-                "--adapter",
-                "caddyfile",
-            ],
-            url=f"{self.url}/",
-            status=200,
-            cwd=str(self.folder),
-            envvars=self.env,
-            timeout=30,
-            stdout=self._output,
-            stderr=subprocess.STDOUT,
-        )
+        self.executor = self.executor_for(self._output)
         try:
             self.executor.start()
         except Exception as error:
@@ -109,6 +83,46 @@ class LiveCaddy:
 
     def output(self):
         return self.output_path.read_text(errors="replace") if self.output_path.exists() else ""
+
+
+class LiveCaddy(CaddyProcess):
+    """caddy run --config caddy/Caddyfile on a free loopback port, upstream given."""
+
+    def __init__(self, folder, site_root, upstream, jitsi_origin=JITSI_ORIGIN):
+        super().__init__(folder)
+        self.port = port_for.select_random()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.access_log = self.log_dir / "access.log"
+        self.env = {
+            **isolated_env(self.folder),
+            # The scheme matters: without http:// a site address on any port but 80 is HTTPS.
+            "SITE_ADDRESS": self.url,
+            "CADDY_BIND": "127.0.0.1",
+            "CADDY_ADMIN": "off",
+            "BACKEND_UPSTREAM": upstream,
+            "SITE_ROOT": str(site_root),
+            "CADDY_LOG_DIR": str(self.log_dir),
+            "JITSI_ORIGIN": jitsi_origin,
+        }
+
+    def executor_for(self, output):
+        return HTTPExecutor(
+            [
+                caddy_binary(),
+                "run",
+                "--config",
+                str(CADDY_DIR / "Caddyfile"),
+                "--adapter",
+                "caddyfile",
+            ],
+            url=f"{self.url}/",
+            status=200,
+            cwd=str(self.folder),
+            envvars=self.env,
+            timeout=30,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
 
     def get(self, path, **kwargs):
         return httpx.get(f"{self.url}{path}", **kwargs)

@@ -17,17 +17,22 @@ from pathlib import Path
 import port_for
 from mirakuru import TCPExecutor
 
-from support.live_caddy import CADDY_DIR, caddy_binary, isolated_env, run_caddy_command
+from support.live_caddy import (
+    CADDY_DIR,
+    CaddyProcess,
+    caddy_binary,
+    isolated_env,
+    run_caddy_command,
+)
 
 SITE_NAMES = ("catbench.com", "icircle.catbench.com", "www.catbench.com")
 
 
-class ProductionCaddy:
+class ProductionCaddy(CaddyProcess):
     def __init__(self, folder: Path, site_root, upstream):
-        self.folder = Path(folder)
+        super().__init__(folder)
         self.http_port = port_for.select_random()
         self.https_port = port_for.select_random(exclude_ports=[self.http_port])
-        self.log_dir = self.folder / "caddy-logs"
         self.placeholders = {
             "CADDY_ADMIN": "off",
             "BACKEND_UPSTREAM": upstream,
@@ -38,9 +43,6 @@ class ProductionCaddy:
         self.root_certificate = (
             Path(self.env["XDG_DATA_HOME"]) / "caddy/pki/authorities/local/root.crt"
         )
-        self.output_path = self.folder / "caddy-output.log"
-        self.executor = None
-        self._output = None
 
     def adapted_config(self):
         """Caddyfile.prod as Caddy reads it, with the internal issuer and loopback ports."""
@@ -71,36 +73,19 @@ class ProductionCaddy:
         config["apps"]["pki"] = {"certificate_authorities": {"local": {"install_trust": False}}}
         return config
 
-    def start(self):
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+    def executor_for(self, output):
         config_path = self.folder / "caddy.json"
         config_path.write_text(json.dumps(self.adapted_config()))
-        self._output = open(self.output_path, "ab")  # noqa: SIM115 (closed in stop())
-        self.executor = TCPExecutor(
+        return TCPExecutor(
             [caddy_binary(), "run", "--config", str(config_path)],
             host="127.0.0.1",
             port=self.https_port,
             cwd=str(self.folder),
             envvars={**self.env, **self.placeholders},
             timeout=30,
-            stdout=self._output,
+            stdout=output,
             stderr=subprocess.STDOUT,
         )
-        try:
-            self.executor.start()
-        except Exception as error:
-            self.stop()
-            raise RuntimeError(f"caddy did not start:\n{self.output()}") from error
-        return self
-
-    def stop(self):
-        if self.executor is not None:
-            self.executor.stop()
-        if self._output is not None:
-            self._output.close()
-
-    def output(self):
-        return self.output_path.read_text(errors="replace") if self.output_path.exists() else ""
 
     def port(self, scheme):
         return self.https_port if scheme == "https" else self.http_port
