@@ -2,6 +2,7 @@
 the deployment's files, and asking the backend's health endpoint. Standard library only: these
 run on a server with nothing but Python 3 and Docker."""
 
+import argparse
 import json
 import shutil
 import subprocess
@@ -70,6 +71,21 @@ class Compose:
             return json.loads(out)
         except json.JSONDecodeError:
             return None
+
+
+def parser_with_compose_options(description):
+    """An argument parser with the options every ops script shares: which compose project to
+    look at (-f, --env-file, --project-name) and --json."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("-f", "--file", action="append", help="compose file (default: prod)")
+    parser.add_argument("--env-file", help="compose --env-file")
+    parser.add_argument("--project-name", help="compose project name")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def compose_from(options):
+    return Compose(options.file, options.env_file, options.project_name)
 
 
 def get_json(url, timeout=5):

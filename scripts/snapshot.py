@@ -10,11 +10,17 @@ Node (which builds the SPA) and the images in use. --json prints one JSON object
   python3 scripts/snapshot.py --url http://127.0.0.1:8080
 """
 
-import argparse
 import json
 import sys
 
-from opslib import HEALTH_FROM_INSIDE, REPO_DIR, Compose, get_json, run
+from opslib import (
+    HEALTH_FROM_INSIDE,
+    REPO_DIR,
+    compose_from,
+    get_json,
+    parser_with_compose_options,
+    run,
+)
 
 
 def git():
@@ -73,14 +79,10 @@ def images(compose):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-f", "--file", action="append", help="compose file (default: prod)")
-    parser.add_argument("--env-file", help="compose --env-file")
-    parser.add_argument("--project-name", help="compose project name")
+    parser = parser_with_compose_options(__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="ask this address's /api/health/ for the backend's build")
-    parser.add_argument("--json", action="store_true")
     options = parser.parse_args(argv)
-    compose = Compose(options.file, options.env_file, options.project_name)
+    compose = compose_from(options)
     snapshot = {
         "checkout": git(),
         "backend": backend_build(compose, options.url),

@@ -11,11 +11,10 @@ or not healthy, the health endpoint not ok, less than --min-free-mb left, or no 
   python3 scripts/status.py -f compose/docker-compose.dev.yml --url http://127.0.0.1:8080
 """
 
-import argparse
 import json
 import sys
 
-from opslib import HEALTH_FROM_INSIDE, Compose, get_json
+from opslib import HEALTH_FROM_INSIDE, compose_from, get_json, parser_with_compose_options
 
 SERVICES = ("backend", "caddy", "frontend")
 STORAGE_FROM_INSIDE = (
@@ -104,16 +103,12 @@ def summary(health):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-f", "--file", action="append", help="compose file (default: prod)")
-    parser.add_argument("--env-file", help="compose --env-file")
-    parser.add_argument("--project-name", help="compose project name")
+    parser = parser_with_compose_options(__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="the public address, to check health through Caddy")
     parser.add_argument("--min-free-mb", type=int, default=1024)
     parser.add_argument("--max-backup-age", type=float, default=26, help="hours (default 26)")
-    parser.add_argument("--json", action="store_true")
     options = parser.parse_args(argv)
-    compose = Compose(options.file, options.env_file, options.project_name)
+    compose = compose_from(options)
 
     report, lines, healthy = {}, [], True
     checks = [

@@ -12,6 +12,7 @@ from pytest_bdd import parsers, then, when
 
 from acceptance.stack import REPO_DIR
 from acceptance.steps.container_steps import settings_variables
+from acceptance.steps.operations_steps import run_make
 from support.live_backend import BACKEND_DIR, Session, backend_env
 
 DOCS = REPO_DIR / "docs"
@@ -215,14 +216,7 @@ def runs_snapshot(stack):
     args = ["--url", stack.base_url, "--json"]
     if stack.mode == "compose":
         args = [*stack.started("The snapshot").script_args(), *args]
-    result = subprocess.run(
-        ["make", "--no-print-directory", "snapshot", f"SNAPSHOT_ARGS={shlex.join(args)}"],
-        cwd=REPO_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_make("snapshot", "SNAPSHOT_ARGS", args)
     assert result.returncode == 0, result.stdout + result.stderr
     return json.loads(result.stdout)
 

@@ -4,6 +4,7 @@ backend's environment: a local process or the container), `make status`, `make s
 import json
 import os
 import secrets
+import shlex
 import subprocess
 import sys
 import time
@@ -55,17 +56,22 @@ def backups_listed(stack, backup):
 # make status and make snapshot
 
 
-@when("the operator runs make status for the stack", target_fixture="status")
-def runs_status(stack):
-    args = [*compose_runtime(stack).script_args(), "--url", stack.base_url, "--json"]
-    result = subprocess.run(
-        ["make", "--no-print-directory", "status", f"STATUS_ARGS={' '.join(args)}"],
+def run_make(target, variable, args):
+    """`make <target> <variable>="<args>"`, as an operator types it in the repository."""
+    return subprocess.run(
+        ["make", "--no-print-directory", target, f"{variable}={shlex.join(args)}"],
         cwd=REPO_DIR,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+@when("the operator runs make status for the stack", target_fixture="status")
+def runs_status(stack):
+    args = [*compose_runtime(stack).script_args(), "--url", stack.base_url, "--json"]
+    result = run_make("status", "STATUS_ARGS", args)
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:
