@@ -75,3 +75,17 @@ Feature: M9 Production ready
     When copy_database copies it into a fresh, migrated PostgreSQL database
     Then it reports every table's rows copied and matching
     And a message posted afterwards on PostgreSQL gets the next number
+
+  # The PostgreSQL option of the compose stack (compose/docker-compose.postgres.yml), started for
+  # real beside the suite's stack: Debian's PostgreSQL in its own container (ic-postgres, made by
+  # make images-offline), migrations applied once, backend replicas behind Caddy's load balancer.
+  @compose
+  Scenario: On PostgreSQL, backend replicas behind Caddy's load balancer share the live messages
+    Given the stack runs on PostgreSQL with 3 backend replicas
+    Then migrate ran once and exited 0, and the 3 backend replicas are running and healthy
+    And the health endpoint through Caddy reports the database "postgresql"
+    When 6 participants listen to the circle's live stream through Caddy
+    Then Caddy spread the 6 streams evenly over the 3 replicas
+    And a message the facilitator posts through Caddy reaches all 6 listeners
+    When one backend replica stops
+    Then within 15 s Caddy has left it out: 20 requests in a row succeed

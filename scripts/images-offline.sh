@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Builds the three images of the compose stack with no container registry (`make images-offline`):
+# Builds the images of the compose stack with no container registry (`make images-offline`):
 #   ic-python:bookworm, ic-caddy:bookworm  base images made from Debian packages (debootstrap,
 #                                          then `docker import`); reused when they exist
+#   ic-postgres:bookworm                   the same, from postgresql-15, with
+#                                          compose/postgres/entrypoint.sh: a drop-in for
+#                                          postgres:15 (IC_POSTGRES_IMAGE=ic-postgres:bookworm
+#                                          with compose/docker-compose.postgres.yml)
 #   backend/wheels/                        the backend's wheels, built on the host with pip
 #   caddy/site/dist, frontend/dist         the SPA, built on the host with npm
 #   the compose images                     docker compose build with compose/docker-compose.offline.yml
@@ -45,6 +49,9 @@ install_compose_plugin() {
 
 # A Debian bookworm root file system with the given packages, made into an image. Apt caches,
 # docs and locales are dropped; resolv.conf is blanked so nothing of this host's network leaks in.
+# ROOTFS_HOOK, if set, names a function run with the root folder before the import (to add or
+# drop files). `docker import --change` takes no STOPSIGNAL (not on this engine, 20.10): that
+# one is applied by a `docker build` of FROM and STOPSIGNAL alone, which adds no layer.
 debian_base() { # image, packages, extra `docker import --change` instructions...
   local image=$1 packages=$2 root
   shift 2
@@ -54,11 +61,27 @@ debian_base() { # image, packages, extra `docker import --change` instructions..
   rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* \
     "$root"/usr/share/man/* "$root"/usr/share/locale/* "$root"/usr/share/info/*
   : >"$root/etc/resolv.conf"
-  local changes=() change
-  for change in "$@"; do changes+=(--change "$change"); done
+  [ -z "${ROOTFS_HOOK:-}" ] || "$ROOTFS_HOOK" "$root"
+  local changes=() built=() change
+  for change in "$@"; do
+    case $change in STOPSIGNAL*) built+=("$change") ;; *) changes+=(--change "$change") ;; esac
+  done
   tar -C "$root" -c . | docker import "${changes[@]}" \
     --change "LABEL org.opencontainers.image.source=debootstrap-bookworm" - "$image" >/dev/null
+  if [ ${#built[@]} -gt 0 ]; then
+    printf '%s\n' "FROM $image" "${built[@]}" | docker build --quiet --tag "$image" - >"$root.log" 2>&1 ||
+      { cat "$root.log" >&2; fail "docker build (${built[*]}) for $image failed (log above)"; }
+  fi
   rm -rf "$root" "$root.log"
+}
+
+# The entrypoint makes the cluster at first start, from the container's environment; the one
+# Debian's postinst made (with the snakeoil key of ssl-cert, shared by every container of
+# the image) is dropped.
+postgres_rootfs() { # root
+  install -m 0755 compose/postgres/entrypoint.sh "$1/usr/local/bin/ic-postgres-entrypoint"
+  rm -rf "$1/var/lib/postgresql/15" "$1/etc/postgresql/15" \
+    "$1/etc/ssl/private/ssl-cert-snakeoil.key" "$1/etc/ssl/certs/ssl-cert-snakeoil.pem"
 }
 
 build_bases() {
@@ -81,6 +104,19 @@ build_bases() {
     debian_base ic-caddy:bookworm caddy,busybox 'ENV XDG_CONFIG_HOME=/config' \
       'ENV XDG_DATA_HOME=/data' 'WORKDIR /srv' 'EXPOSE 80 443' \
       'CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]' &
+    pids+=($!)
+  fi
+  if docker image inspect ic-postgres:bookworm >/dev/null 2>&1; then
+    say "ic-postgres:bookworm exists: reused"
+  else
+    command -v debootstrap >/dev/null || fail "no debootstrap: apt-get install debootstrap"
+    missing+=(ic-postgres:bookworm)
+    # As the official postgres:15 image: data in a volume at PGDATA, the server stopped fast
+    # (SIGINT) by `docker stop`; the binaries first on PATH (pg_isready for the healthcheck).
+    ROOTFS_HOOK=postgres_rootfs debian_base ic-postgres:bookworm postgresql-15 \
+      'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      'ENV PGDATA=/var/lib/postgresql/data' 'ENTRYPOINT ["/usr/local/bin/ic-postgres-entrypoint"]' \
+      'CMD ["postgres"]' 'EXPOSE 5432' 'STOPSIGNAL SIGINT' 'VOLUME /var/lib/postgresql/data' &
     pids+=($!)
   fi
   [ ${#pids[@]} -eq 0 ] && return
@@ -121,8 +157,9 @@ main() {
   timed "images (docker compose build, offline)" compose_build
   say "done in $((SECONDS - start)) s:"
   printf '  %s\n' "${STEPS[@]}"
-  docker image ls --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' |
-    grep -E '^  (ic-|inquirycircle)' || true
+  # (The docker CLI trims the leading blanks of a --format line: the indent comes after grep.)
+  docker image ls --format '{{.Repository}}:{{.Tag}}  {{.Size}}' |
+    grep -E '^(ic-|inquirycircle)' | sed 's/^/  /' || true
 }
 
 main "$@"

@@ -22,10 +22,13 @@ COMPOSE_DIR = Path(__file__).resolve().parents[2] / "compose"
 # Written by make images-offline: the build args its images were built with.
 BUILD_INFO = COMPOSE_DIR.parent / ".local" / "build-info.env"
 COMPOSE_FILES = ["docker-compose.dev.yml", "docker-compose.offline.yml"]
+# The PostgreSQL option on top: a postgres service, a one-shot migrate, backend replicas.
+POSTGRES_FILES = [*COMPOSE_FILES, "docker-compose.postgres.yml"]
+POSTGRES_IMAGE = "ic-postgres:bookworm"  # Debian's PostgreSQL, made by make images-offline
 SERVICES = ("caddy", "frontend", "backend")
 DATABASE = "/data/inquirycircle.db"  # DATABASE_URL in backend/Dockerfile
 BACKUP_DIR = "/data/backups"  # IC_BACKUP_DIR in backend/Dockerfile
-OFFLINE_BASES = ("ic-python:bookworm", "ic-caddy:bookworm")
+OFFLINE_BASES = ("ic-python:bookworm", "ic-caddy:bookworm", POSTGRES_IMAGE)
 
 
 class EngineUnavailable(Exception):
@@ -63,10 +66,23 @@ def check_engine():
 
 class ComposeRuntime:
     """One compose project, started with `up --build --wait` and always taken down with its
-    volumes. Secrets are made fresh for each run and live only in its env files."""
+    volumes. Secrets are made fresh for each run and live only in its env files. files are the
+    compose files, compose_values more of the variables they read (e.g. POSTGRES_PASSWORD);
+    saved logs are named <log_prefix>-<service>.log."""
 
-    def __init__(self, folder: Path, jitsi_domain, jitsi_app_id, jitsi_secret):
+    def __init__(
+        self,
+        folder: Path,
+        jitsi_domain,
+        jitsi_app_id,
+        jitsi_secret,
+        files=COMPOSE_FILES,
+        log_prefix="compose",
+        **compose_values,
+    ):
         self.folder = folder
+        self.files = files
+        self.log_prefix = log_prefix
         self.backup_dir = BACKUP_DIR
         self.project = f"ic-acceptance-{secrets.token_hex(4)}"
         self.port = port_for.select_random()
@@ -89,12 +105,13 @@ class ComposeRuntime:
                 IC_ENV_FILE=backend_env,
                 IC_HTTP_PORT=self.port,
                 JITSI_DOMAIN=jitsi_domain or "meet.jit.si",
+                **compose_values,
             )
             + (BUILD_INFO.read_text() if BUILD_INFO.exists() else "")
         )
         self.compose = DockerCompose(
             COMPOSE_DIR,
-            compose_file_name=COMPOSE_FILES,
+            compose_file_name=files,
             env_file=str(compose_env),
             build=True,
             wait=True,
@@ -102,7 +119,7 @@ class ComposeRuntime:
 
     def script_args(self):
         """How scripts/status.py and snapshot.py name this project (-f, --env-file)."""
-        files = [arg for name in COMPOSE_FILES for arg in ("-f", str(COMPOSE_DIR / name))]
+        files = [arg for name in self.files for arg in ("-f", str(COMPOSE_DIR / name))]
         return [*files, "--env-file", str(self.compose_env)]
 
     def command(self, *args, timeout=180, check=True):
@@ -135,14 +152,51 @@ class ComposeRuntime:
         """`down --volumes`: containers, network and this run's volumes go."""
         self.compose.stop()
 
+    def containers(self):
+        """`ps --all` as rows: every container of the project (each replica), running or not."""
+        result = self.command("ps", "--all", "--format", "json")
+        return [
+            row
+            for line in result.stdout.splitlines()
+            for row in (json.loads(line) if line.startswith("[") else [json.loads(line)])
+        ]
+
     def states(self):
         """{service: (state, health)} of every container of the project, running or not."""
-        result = self.command("ps", "--all", "--format", "json")
-        states = {}
-        for line in result.stdout.splitlines():
-            for row in json.loads(line) if line.startswith("[") else [json.loads(line)]:
-                states[row["Service"]] = (row["State"], row.get("Health", ""))
-        return states
+        return {row["Service"]: (row["State"], row.get("Health", "")) for row in self.containers()}
+
+    def replicas(self, service):
+        """{container name: (state, health, exit code)} of each container of one service."""
+        return {
+            row["Name"]: (row["State"], row.get("Health", ""), row.get("ExitCode"))
+            for row in self.containers()
+            if row["Service"] == service
+        }
+
+    def addresses(self, service):
+        """{container name: IP address} of each running container of one service."""
+        template = "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}"
+        return {
+            name: _run("docker", "inspect", "--format", template, name).stdout.strip()
+            for name, (state, _, _) in self.replicas(service).items()
+            if state == "running"
+        }
+
+    def caddy_admin(self, path):
+        """A GET on Caddy's admin API, which listens inside its container only."""
+        url = f"http://localhost:2019{path}"
+        result = self.command("exec", "-T", "caddy", "busybox", "wget", "-q", "-O", "-", url)
+        return json.loads(result.stdout)
+
+    def logs_by_container(self, service):
+        """{container name: [log lines]} of each container of one service."""
+        logs = self.command("logs", "--no-color", service)
+        by_container = {}
+        for line in logs.stdout.splitlines():
+            name, bar, text = line.partition(" | ")
+            if bar:
+                by_container.setdefault(name.strip(), []).append(text)
+        return by_container
 
     def wait_healthy(self, services=SERVICES, timeout=90):
         deadline = time.monotonic() + timeout
@@ -175,6 +229,12 @@ class ComposeRuntime:
         os.kill(int(self.backend_container(".State.Pid")), signal.SIGKILL)
         return restarts
 
+    def stop_container(self, name):
+        """`docker stop` of one container (one replica) by name."""
+        result = _run("docker", "stop", name, timeout=60)
+        if result.returncode != 0:
+            raise RuntimeError(f"docker stop {name} failed: {result.stderr.strip()}")
+
     def stop_backend(self):
         self.command("stop", "backend")
 
@@ -203,9 +263,9 @@ class ComposeRuntime:
     def save_logs(self, folder: Path):
         folder.mkdir(parents=True, exist_ok=True)
         saved = []
-        for service in SERVICES:
+        for service in sorted({*SERVICES, *self.states()}):
             logs = self.command("logs", "--no-color", "--timestamps", service, check=False)
-            path = folder / f"compose-{service}.log"
+            path = folder / f"{self.log_prefix}-{service}.log"
             path.write_text(logs.stdout + logs.stderr)
             saved.append(path)
         return saved

@@ -11,7 +11,13 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from acceptance.compose_stack import ComposeRuntime, EngineUnavailable, check_engine
+from acceptance.compose_stack import (
+    POSTGRES_FILES,
+    POSTGRES_IMAGE,
+    ComposeRuntime,
+    EngineUnavailable,
+    check_engine,
+)
 from support.live_backend import LiveBackend, manage
 from support.live_caddy import LiveCaddy
 
@@ -137,16 +143,44 @@ def start_compose_stack(exit_stack: ExitStack, logs_dir: Path, failed, jitsi_dom
     The stack is always taken down. Every container's log is written to logs_dir first when the
     stack did not start or when failed() says a scenario failed.
     """
+    folder = _compose_folder(exit_stack)
+    jitsi_secret = secrets.token_urlsafe(32)
+    runtime = ComposeRuntime(folder, jitsi_domain, JITSI_APP_ID, jitsi_secret)
+    return _started_compose_stack(exit_stack, runtime, logs_dir, failed, jitsi_secret)
+
+
+def start_postgres_compose_stack(exit_stack: ExitStack, logs_dir: Path, failed, replicas):
+    """The same containers with the PostgreSQL option (compose/docker-compose.postgres.yml):
+    Debian's PostgreSQL in a container of its own, migrations applied once by `migrate`, and
+    `replicas` backends behind Caddy. A fresh database password for each run; video in public
+    mode (nothing here is about video). Taken down, and its logs kept, as start_compose_stack."""
+    folder = _compose_folder(exit_stack)
+    runtime = ComposeRuntime(
+        folder,
+        None,
+        None,
+        None,
+        files=POSTGRES_FILES,
+        log_prefix="compose-postgres",
+        POSTGRES_PASSWORD=secrets.token_hex(24),
+        IC_POSTGRES_IMAGE=POSTGRES_IMAGE,
+        IC_BACKEND_REPLICAS=replicas,
+    )
+    return _started_compose_stack(exit_stack, runtime, logs_dir, failed, None)
+
+
+def _compose_folder(exit_stack):
+    """A temporary folder for a compose project's env files, once the engine is known to work."""
     try:
         check_engine()
     except EngineUnavailable as error:
         raise StackUnavailable(f"--stack=compose cannot run: {error}") from None
     if not (SITE_ROOT / "index.html").exists():
         raise StackUnavailable(f"{SITE_ROOT} has no built app: run `make build-frontend` first")
-    folder = Path(exit_stack.enter_context(tempfile.TemporaryDirectory(prefix="ic-compose-")))
-    jitsi_secret = secrets.token_urlsafe(32)
-    runtime = ComposeRuntime(folder, jitsi_domain, JITSI_APP_ID, jitsi_secret)
+    return Path(exit_stack.enter_context(tempfile.TemporaryDirectory(prefix="ic-compose-")))
 
+
+def _started_compose_stack(exit_stack, runtime, logs_dir, failed, jitsi_secret):
     def take_down(save_logs):
         if save_logs():
             runtime.save_logs(logs_dir)

@@ -1,5 +1,7 @@
 """Which request Caddy answers how: the API, hashed assets, other files, the SPA fallback."""
 
+import time
+
 import port_for
 import pytest
 
@@ -81,3 +83,16 @@ def test_an_unreachable_backend_is_a_json_502(start_caddy):
     assert response.headers["content-type"] == "application/json"
     assert response.json()["error"] == "backend_unavailable"
     assert caddy.get("/circles/demo").status_code == 200  # the SPA is still served
+
+
+def test_a_backend_name_that_resolves_to_nothing_is_a_json_502_too(start_caddy):
+    # As the only backend container, stopped: Docker's DNS no longer knows its name. (.invalid
+    # never resolves, RFC 2606.)
+    caddy = start_caddy(f"backend.invalid:{port_for.select_random()}")
+
+    started = time.monotonic()
+    response = caddy.get("/api/health/")
+
+    assert response.status_code == 502
+    assert response.json()["error"] == "backend_unavailable"
+    assert time.monotonic() - started < 2.5  # the retries stop after lb_try_duration

@@ -12,6 +12,9 @@ import pytest
 
 PROD_HOSTS = ["catbench.com", "icircle.catbench.com"]
 HSTS = "max-age=31536000; includeSubDomains"
+SECOND = 1_000_000_000  # Caddy's JSON durations are in nanoseconds
+# The backend service's name and port on the compose network, looked up in DNS (A records).
+BACKEND_BY_DNS = {"source": "a", "name": "backend", "port": "8000", "refresh": 5 * SECOND}
 
 
 def handlers(node, kind):
@@ -121,9 +124,7 @@ def test_its_defaults_are_the_container_values(adapt):
     assert server["listen"] == ["0.0.0.0:80"]
     assert server["automatic_https"] == {"disable": True}
     assert config["admin"] == {"listen": "localhost:2019"}
-    assert [h["dial"] for p in handlers(server, "reverse_proxy") for h in p["upstreams"]] == [
-        "backend:8000"
-    ]
+    assert [p["dynamic_upstreams"] for p in handlers(server, "reverse_proxy")] == [BACKEND_BY_DNS]
     assert [v["root"] for v in handlers(server, "vars")] == ["/srv/site/dist"]
     assert config["logging"]["logs"]["log0"]["writer"]["filename"] == "/var/log/caddy/access.log"
     (csp,) = {v[0] for v in response_headers_set(server)["Content-Security-Policy"]}
@@ -217,11 +218,28 @@ def test_prod_proxies_the_api_unbuffered(adapt):
     (proxy,) = handlers(routes_for_host(server, "catbench.com"), "reverse_proxy")
 
     assert proxy["flush_interval"] == -1
+    assert proxy["dynamic_upstreams"] == BACKEND_BY_DNS
+
+
+def test_prod_balances_over_every_backend_replica(adapt):
+    server = server_listening_on(adapt("Caddyfile.prod"), ":443")
+    (proxy,) = handlers(routes_for_host(server, "catbench.com"), "reverse_proxy")
+
+    # Every address the name resolves to, looked up again within seconds of a replica starting;
+    # the name itself only while it resolves to nothing (then a 502, not "no upstreams").
     assert proxy["upstreams"] == [{"dial": "backend:8000"}]
+    assert proxy["dynamic_upstreams"]["source"] == "a"
+    assert proxy["dynamic_upstreams"]["refresh"] <= 10 * SECOND
+    balancing = proxy["load_balancing"]
+    # Long-lived streams spread by how many each replica holds, not by turns.
+    assert balancing["selection_policy"] == {"policy": "least_conn"}
+    # A failed replica is retried elsewhere, but briefly: a 502 must not wait for long.
+    assert 0 < balancing["try_duration"] <= 1 * SECOND
+    assert proxy["health_checks"]["passive"]["fail_duration"] >= 5 * SECOND
 
 
 def test_both_files_share_routing_and_security_headers(adapt, jitsi_origin):
-    placeholders = {"JITSI_ORIGIN": jitsi_origin, "BACKEND_UPSTREAM": "127.0.0.1:9"}
+    placeholders = {"JITSI_ORIGIN": jitsi_origin, "BACKEND_HOST": "127.0.0.1", "BACKEND_PORT": 9}
     local = only_server(adapt("Caddyfile", **placeholders))
     prod_server = server_listening_on(adapt("Caddyfile.prod", **placeholders), ":443")
     prod = [

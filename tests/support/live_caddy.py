@@ -36,6 +36,12 @@ def isolated_env(folder):
     }
 
 
+def backend_placeholders(upstream):
+    """BACKEND_HOST and BACKEND_PORT (common.caddy) for an upstream written host:port."""
+    host, _, port = upstream.rpartition(":")
+    return {"BACKEND_HOST": host, "BACKEND_PORT": port}
+
+
 def run_caddy_command(folder, *args, prefix=(), **placeholders):
     """`caddy <args>` with only PATH, the isolated folders and the given placeholders set."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **isolated_env(folder)}
@@ -99,7 +105,7 @@ class LiveCaddy(CaddyProcess):
             "SITE_ADDRESS": self.url,
             "CADDY_BIND": "127.0.0.1",
             "CADDY_ADMIN": "off",
-            "BACKEND_UPSTREAM": upstream,
+            **backend_placeholders(upstream),
             "SITE_ROOT": str(site_root),
             "CADDY_LOG_DIR": str(self.log_dir),
             "JITSI_ORIGIN": jitsi_origin,

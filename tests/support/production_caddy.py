@@ -20,6 +20,7 @@ from mirakuru import TCPExecutor
 from support.live_caddy import (
     CADDY_DIR,
     CaddyProcess,
+    backend_placeholders,
     caddy_binary,
     isolated_env,
     run_caddy_command,
@@ -35,7 +36,7 @@ class ProductionCaddy(CaddyProcess):
         self.https_port = port_for.select_random(exclude_ports=[self.http_port])
         self.placeholders = {
             "CADDY_ADMIN": "off",
-            "BACKEND_UPSTREAM": upstream,
+            **backend_placeholders(upstream),
             "SITE_ROOT": str(site_root),
             "CADDY_LOG_DIR": str(self.log_dir),
         }

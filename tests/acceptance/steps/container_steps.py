@@ -80,7 +80,8 @@ def on_internal_network(compose_config, network):
 
 @then(parsers.parse("Caddy reaches the backend as {upstream}"))
 def caddy_upstream(compose_config, upstream):
-    assert compose_config["services"]["caddy"]["environment"]["BACKEND_UPSTREAM"] == upstream
+    environment = compose_config["services"]["caddy"]["environment"]
+    assert f"{environment['BACKEND_HOST']}:{environment['BACKEND_PORT']}" == upstream
 
 
 @then("only Caddy publishes ports")

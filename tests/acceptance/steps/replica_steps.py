@@ -1,0 +1,152 @@
+"""Steps about the PostgreSQL option of the compose stack (compose/docker-compose.postgres.yml):
+a stack of its own, started for the scenario beside the suite's, with backend replicas behind
+Caddy's load balancer."""
+
+import json
+import secrets
+import time
+from contextlib import ExitStack
+
+import httpx
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from acceptance.stack import REPO_DIR, StackUnavailable, start_postgres_compose_stack
+from support.live_backend import Session, StreamListener
+
+STREAM_PATH = "/api/messages/stream/"
+UPSTREAMS_API = "/reverse_proxy/upstreams"  # Caddy's admin API: each upstream, open requests
+
+
+@given(
+    parsers.parse("the stack runs on PostgreSQL with {replicas:d} backend replicas"),
+    target_fixture="replicated",
+)
+def replicated_stack(request, replicas):
+    exit_stack = ExitStack()
+    request.addfinalizer(exit_stack.close)
+
+    def failed():
+        report = getattr(request.node, "rep_call", None)
+        return report is None or report.failed
+
+    try:
+        return start_postgres_compose_stack(exit_stack, REPO_DIR / "reports", failed, replicas)
+    except (StackUnavailable, RuntimeError) as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@then(
+    parsers.parse(
+        "migrate ran once and exited 0, and the {replicas:d} backend replicas are running "
+        "and healthy"
+    )
+)
+def replicas_healthy(replicated, replicas):
+    runtime = replicated.runtime
+    migrate = runtime.replicas("migrate")
+    assert [(state, code) for state, _, code in migrate.values()] == [("exited", 0)], migrate
+    backends = runtime.replicas("backend")
+    assert len(backends) == replicas, backends
+    assert {health[:2] for health in backends.values()} == {("running", "healthy")}, backends
+
+
+@then(parsers.parse('the health endpoint through Caddy reports the database "{vendor}"'))
+def health_reports_database(replicated, vendor):
+    answer = httpx.get(f"{replicated.base_url}/api/health/", timeout=10)
+    assert answer.status_code == 200, answer.text
+    health = answer.json()
+    assert health["database"] == "ok", health
+    assert health["build"]["database"].startswith(f"{vendor} "), health
+
+
+@when(
+    parsers.parse("{count:d} participants listen to the circle's live stream through Caddy"),
+    target_fixture="listeners",
+)
+def listen_through_caddy(request, replicated, count):
+    participant = Session(replicated.base_url).sign_in(replicated.participant_key)
+    request.addfinalizer(participant.close)
+    listeners = []
+    for _ in range(count):
+        listener = StreamListener(participant, replicated.circle)
+        request.addfinalizer(listener.close)
+        assert listener.status_code == 200, listener.response.read()
+        listeners.append(listener)
+    return listeners
+
+
+def streams_by_replica(runtime):
+    """{backend container: streams it opened}, from each replica's own request log."""
+    counts = {}
+    for container, lines in runtime.logs_by_container("backend").items():
+        records = [json.loads(line) for line in lines if line.startswith("{")]
+        counts[container] = sum(record.get("path") == STREAM_PATH for record in records)
+    return counts
+
+
+@then(parsers.parse("Caddy spread the {count:d} streams evenly over the {replicas:d} replicas"))
+def streams_spread(replicated, listeners, count, replicas):
+    runtime = replicated.runtime
+    # Caddy's side: its upstreams are the replicas' own addresses (one per DNS answer), each
+    # holding its share of the open streams (least_conn). One upstream named `backend`, or
+    # streams spread by turns or by chance, would not match.
+    addresses = {f"{ip}:8000" for ip in runtime.addresses("backend").values()}
+    upstreams = {u["address"]: u["num_requests"] for u in runtime.caddy_admin(UPSTREAMS_API)}
+    print(f"Caddy's upstreams and their open requests: {upstreams}")
+    # The static upstream (the name itself) is only for while the name resolves to nothing.
+    assert upstreams.pop("backend:8000", 0) == 0, upstreams
+    assert set(upstreams) == addresses, f"upstreams {upstreams}, replicas {addresses}"
+    even = {count // replicas, -(-count // replicas)}
+    assert set(upstreams.values()) <= even and sum(upstreams.values()) == count, upstreams
+    # The backends' side: each replica logged the streams it opened.
+    deadline = time.monotonic() + 10  # log lines reach `docker compose logs` a moment later
+    while sum((served := streams_by_replica(runtime)).values()) < count:
+        assert time.monotonic() < deadline, f"streams in the replicas' logs: {served}"
+        time.sleep(0.5)
+    print(f"streams per backend replica, from their logs: {served}")
+    assert len(served) == replicas and set(served.values()) <= even, served
+
+
+@then(
+    parsers.parse("a message the facilitator posts through Caddy reaches all {count:d} listeners")
+)
+def message_reaches_every_listener(request, replicated, listeners, count):
+    facilitator = Session(replicated.base_url).sign_in(replicated.facilitator_key)
+    request.addfinalizer(facilitator.close)
+    posted = facilitator.post_message(replicated.circle, f"To every replica {secrets.token_hex(4)}")
+    received = [listener.next_message(timeout=10)[0] for listener in listeners]
+    assert len(received) == count
+    assert all(message == posted for message in received), received
+
+
+@when("one backend replica stops", target_fixture="stopped_replica")
+def one_replica_stops(replicated):
+    runtime = replicated.runtime
+    name = sorted(runtime.replicas("backend"))[0]
+    runtime.stop_container(name)
+    assert runtime.replicas("backend")[name][0] == "exited"
+    return name
+
+
+@then(
+    parsers.parse(
+        "within {seconds:d} s Caddy has left it out: {requests:d} requests in a row succeed"
+    )
+)
+def caddy_leaves_it_out(replicated, seconds, requests):
+    url = f"{replicated.base_url}/api/health/"
+    started = time.monotonic()
+    failures, streak = 0, 0
+    while streak < requests:
+        assert time.monotonic() - started < seconds, (
+            f"{failures} failed requests, no {requests} successes in a row within {seconds} s"
+        )
+        try:
+            ok = httpx.get(url, timeout=5).status_code == 200
+        except httpx.HTTPError:
+            ok = False
+        streak = streak + 1 if ok else 0
+        failures += not ok
+    recovered = time.monotonic() - started
+    print(f"after the stop: {failures} failed requests, {requests} in a row by {recovered:.1f} s")
