@@ -76,6 +76,13 @@ Feature: M9 Production ready
     Then it reports every table's rows copied and matching
     And a message posted afterwards on PostgreSQL gets the next number
 
+  Scenario: The production compose file's PostgreSQL option runs backend replicas behind Caddy
+    Given compose/docker-compose.prod.yml with the override compose/docker-compose.postgres.yml and a database password
+    Then the backend runs 3 replicas on the postgres service's database, once migrate has succeeded
+    And Caddy reaches the backend as backend:8000
+    And the postgres service is on inquirycircle_network only and publishes no port
+    And without a database password compose/docker-compose.prod.yml with compose/docker-compose.postgres.yml is refused
+
   # The PostgreSQL option of the compose stack (compose/docker-compose.postgres.yml), started for
   # real beside the suite's stack: Debian's PostgreSQL in its own container (ic-postgres, made by
   # make images-offline), migrations applied once, backend replicas behind Caddy's load balancer.
