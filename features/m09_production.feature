@@ -94,5 +94,5 @@ Feature: M9 Production ready
     When 6 participants listen to the circle's live stream through Caddy
     Then Caddy spread the 6 streams evenly over the 3 replicas
     And a message the facilitator posts through Caddy reaches all 6 listeners
-    When one backend replica stops
-    Then within 15 s Caddy has left it out: 20 requests in a row succeed
+    When one backend replica is killed
+    Then over the next 8 s every request through Caddy succeeds, each within 2 s

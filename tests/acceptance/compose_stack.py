@@ -177,7 +177,7 @@ class ComposeRuntime:
         """{container name: IP address} of each running container of one service."""
         template = "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}"
         return {
-            name: _run("docker", "inspect", "--format", template, name).stdout.strip()
+            name: _inspect(name, template)
             for name, (state, _, _) in self.replicas(service).items()
             if state == "running"
         }
@@ -219,7 +219,7 @@ class ComposeRuntime:
     def backend_container(self, field):
         """A field of the backend container's `docker inspect` (a Go template, e.g. .State.Pid)."""
         container = self.command("ps", "--all", "--quiet", "backend").stdout.strip()
-        return _run("docker", "inspect", "--format", f"{{{{{field}}}}}", container).stdout.strip()
+        return _inspect(container, f"{{{{{field}}}}}")
 
     def kill_backend(self):
         """SIGKILL to the backend's main process from outside, as a crash would: unlike
@@ -229,11 +229,11 @@ class ComposeRuntime:
         os.kill(int(self.backend_container(".State.Pid")), signal.SIGKILL)
         return restarts
 
-    def stop_container(self, name):
-        """`docker stop` of one container (one replica) by name."""
-        result = _run("docker", "stop", name, timeout=60)
+    def kill_container(self, name):
+        """`docker kill` (SIGKILL) of one container (one replica) by name, as a crash would."""
+        result = _run("docker", "kill", name, timeout=60)
         if result.returncode != 0:
-            raise RuntimeError(f"docker stop {name} failed: {result.stderr.strip()}")
+            raise RuntimeError(f"docker kill {name} failed: {result.stderr.strip()}")
 
     def stop_backend(self):
         self.command("stop", "backend")
@@ -263,12 +263,21 @@ class ComposeRuntime:
     def save_logs(self, folder: Path):
         folder.mkdir(parents=True, exist_ok=True)
         saved = []
-        for service in sorted({*SERVICES, *self.states()}):
+        try:
+            services = sorted({*SERVICES, *self.states()})
+        except RuntimeError:  # compose itself failing may be what these logs are for
+            services = SERVICES
+        for service in services:
             logs = self.command("logs", "--no-color", "--timestamps", service, check=False)
             path = folder / f"{self.log_prefix}-{service}.log"
             path.write_text(logs.stdout + logs.stderr)
             saved.append(path)
         return saved
+
+
+def _inspect(container, template):
+    """`docker inspect --format <template>` of one container (name or id)."""
+    return _run("docker", "inspect", "--format", template, container).stdout.strip()
 
 
 def _jitsi_env(domain, app_id, secret):

@@ -1,6 +1,7 @@
 """Which request Caddy answers how: the API, hashed assets, other files, the SPA fallback."""
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import port_for
 import pytest
@@ -87,7 +88,7 @@ def test_an_unreachable_backend_is_a_json_502(start_caddy):
 
 def test_a_backend_name_that_resolves_to_nothing_is_a_json_502_too(start_caddy):
     # As the only backend container, stopped: Docker's DNS no longer knows its name. (.invalid
-    # never resolves, RFC 2606.)
+    # never resolves, RFC 2606.) Caddy has no upstream at all then: still a 502, not its 503.
     caddy = start_caddy(f"backend.invalid:{port_for.select_random()}")
 
     started = time.monotonic()
@@ -96,3 +97,30 @@ def test_a_backend_name_that_resolves_to_nothing_is_a_json_502_too(start_caddy):
     assert response.status_code == 502
     assert response.json()["error"] == "backend_unavailable"
     assert time.monotonic() - started < 2.5  # the retries stop after lb_try_duration
+
+
+def test_while_the_backend_is_down_every_answer_is_a_prompt_502_and_once_back_it_is_used(
+    start_caddy, backend
+):
+    caddy = start_caddy(f"127.0.0.1:{backend.port}")
+    assert caddy.get("/api/health/").status_code == 200
+    backend.stop()
+    try:
+        # Some at once, some after others failed (when Caddy has left the backend out).
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            timed = list(pool.map(lambda _: timed_get(caddy, "/api/health/"), range(12)))
+    finally:
+        backend.start()
+    answer, took = timed_get(caddy, "/api/health/")
+
+    assert {response.status_code for response, _ in timed} == {502}
+    assert {response.json()["error"] for response, _ in timed} == {"backend_unavailable"}
+    assert max(seconds for _, seconds in timed) < 2
+    assert answer.status_code == 200, answer.text  # the first request after it is back
+    assert took < 2
+
+
+def timed_get(caddy, path):
+    started = time.monotonic()
+    response = caddy.get(path, timeout=10)
+    return response, time.monotonic() - started
