@@ -83,13 +83,17 @@ Feature: M9 Production ready
     And the postgres service is on inquirycircle_network only and publishes no port
     And without a database password compose/docker-compose.prod.yml with compose/docker-compose.postgres.yml is refused
 
-  # The PostgreSQL option of the compose stack (compose/docker-compose.postgres.yml), started for
-  # real beside the suite's stack: Debian's PostgreSQL in its own container (ic-postgres, made by
-  # make images-offline), migrations applied once, backend replicas behind Caddy's load balancer.
+  # The production compose file with its PostgreSQL option, started for real beside the suite's
+  # stack: Debian's PostgreSQL in its own container (ic-postgres, made by make images-offline),
+  # migrations applied once, backend replicas behind Caddy's load balancer, Caddyfile.prod on its
+  # public names. Only what a test machine cannot have is swapped
+  # (tests/acceptance/docker-compose.prod-test.yml): certificates from Caddy's own CA, loopback
+  # ports for 80 and 443, the backend's data in a volume of the test project.
   @compose
   Scenario: On PostgreSQL, backend replicas behind Caddy's load balancer share the live messages
-    Given the stack runs on PostgreSQL with 3 backend replicas
+    Given the production stack runs with its PostgreSQL option and 3 backend replicas
     Then migrate ran once and exited 0, and the 3 backend replicas are running and healthy
+    And plain HTTP to icircle.catbench.com is redirected with 308 to HTTPS, with HSTS on the HTTPS answer
     And the health endpoint through Caddy reports the database "postgresql"
     When 6 participants listen to the circle's live stream through Caddy
     Then Caddy spread the 6 streams evenly over the 3 replicas

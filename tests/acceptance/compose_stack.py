@@ -4,6 +4,9 @@ their own, so a test stack never touches a developer's stack.
 
 The Jitsi stand-in stays on the host: the backend signs tokens for it and the browser, also on the
 host, reaches it at localhost:<port>. Restarts, crashes and database checks go through compose.
+
+ProductionComposeRuntime starts the production file instead (with its PostgreSQL option), over
+HTTPS on its public names; tests/acceptance/docker-compose.prod-test.yml says what it swaps.
 """
 
 import json
@@ -11,20 +14,33 @@ import os
 import secrets
 import shutil
 import signal
+import ssl
 import subprocess
 import time
 from pathlib import Path
 
+import httpx
 import port_for
 from testcontainers.compose import DockerCompose
+
+from support.production_caddy import PinnedTransport, production_config
 
 COMPOSE_DIR = Path(__file__).resolve().parents[2] / "compose"
 # Written by make images-offline: the build args its images were built with.
 BUILD_INFO = COMPOSE_DIR.parent / ".local" / "build-info.env"
 COMPOSE_FILES = ["docker-compose.dev.yml", "docker-compose.offline.yml"]
-# The PostgreSQL option on top: a postgres service, a one-shot migrate, backend replicas.
-POSTGRES_FILES = [*COMPOSE_FILES, "docker-compose.postgres.yml"]
 POSTGRES_IMAGE = "ic-postgres:bookworm"  # Debian's PostgreSQL, made by make images-offline
+# The production file with the PostgreSQL option, and the suite's override of what a test
+# machine cannot have (Let's Encrypt, ports 80/443, /var/lib/inquirycircle).
+PRODUCTION_FILES = [
+    "docker-compose.prod.yml",
+    "docker-compose.offline.yml",
+    "docker-compose.postgres.yml",
+    str(Path(__file__).with_name("docker-compose.prod-test.yml")),
+]
+PUBLIC_URL = "https://icircle.catbench.com"
+# Caddy's own CA, under XDG_DATA_HOME (/data) in its container.
+CADDY_ROOT_CERTIFICATE = "/data/caddy/pki/authorities/local/root.crt"
 SERVICES = ("caddy", "frontend", "backend")
 DATABASE = "/data/inquirycircle.db"  # DATABASE_URL in backend/Dockerfile
 BACKUP_DIR = "/data/backups"  # IC_BACKUP_DIR in backend/Dockerfile
@@ -85,17 +101,13 @@ class ComposeRuntime:
         self.log_prefix = log_prefix
         self.backup_dir = BACKUP_DIR
         self.project = f"ic-acceptance-{secrets.token_hex(4)}"
-        self.port = port_for.select_random()
+        taken = [value for name, value in compose_values.items() if name.endswith("_PORT")]
+        self.port = port_for.select_random(exclude_ports=taken)
         self.base_url = f"http://127.0.0.1:{self.port}"
         backend_env = folder / "backend.env"
         backend_env.write_text(
             _env_lines(
-                SECRET_KEY=secrets.token_urlsafe(50),
-                IC_KEY_PEPPER=secrets.token_urlsafe(32),
-                IC_NUM_PROXIES=1,
-                IC_WORKERS=2,
-                IC_STREAM_HEARTBEAT=1,
-                **_jitsi_env(jitsi_domain, jitsi_app_id, jitsi_secret),
+                **{**_jitsi_env(jitsi_domain, jitsi_app_id, jitsi_secret), **self.backend_values()}
             )
         )
         self.compose_env = compose_env = folder / "compose.env"
@@ -116,6 +128,25 @@ class ComposeRuntime:
             build=True,
             wait=True,
         )
+
+    def backend_values(self):
+        """The backend's env file (IC_ENV_FILE), with fresh secrets; the dev compose file adds
+        what plain HTTP on localhost needs."""
+        return {
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "IC_KEY_PEPPER": secrets.token_urlsafe(32),
+            "IC_NUM_PROXIES": 1,
+            "IC_WORKERS": 2,
+            "IC_STREAM_HEARTBEAT": 1,
+        }
+
+    def transport(self):
+        """The httpx transport a client of this stack needs (None: httpx's own)."""
+        return None
+
+    def http_client(self, **options):
+        """An httpx client for the stack through Caddy."""
+        return httpx.Client(base_url=self.base_url, transport=self.transport(), **options)
 
     def script_args(self):
         """How scripts/status.py and snapshot.py name this project (-f, --env-file)."""
@@ -273,6 +304,80 @@ class ComposeRuntime:
             path.write_text(logs.stdout + logs.stderr)
             saved.append(path)
         return saved
+
+
+class ProductionComposeRuntime(ComposeRuntime):
+    """compose/docker-compose.prod.yml with its PostgreSQL option, started for real: Caddy
+    serves Caddyfile.prod on its public names over HTTPS (certificates from Caddy's own CA,
+    clients map the names to 127.0.0.1 themselves), the backend reads the env file an operator
+    makes from compose/inquirycircle.env.example, and `replicas` backends share the postgres
+    service's database. Video in public mode: nothing here is about video."""
+
+    def __init__(self, folder: Path, replicas):
+        self.https_port = port_for.select_random()
+        self.caddy_config = folder / "caddy-config"
+        self.caddy_config.mkdir()
+        self.root_certificate = folder / "caddy-root.crt"
+        super().__init__(
+            folder,
+            None,
+            None,
+            None,
+            files=PRODUCTION_FILES,
+            log_prefix="compose-production",
+            IC_HTTPS_PORT=self.https_port,
+            IC_TEST_CADDY_CONFIG=self.caddy_config,
+            POSTGRES_PASSWORD=secrets.token_hex(24),
+            IC_POSTGRES_IMAGE=POSTGRES_IMAGE,
+            IC_BACKEND_REPLICAS=replicas,
+        )
+        self.base_url = f"{PUBLIC_URL}:{self.https_port}"
+        self.http_url = f"http://icircle.catbench.com:{self.port}"
+
+    def backend_values(self):
+        """compose/inquirycircle.env.example as the operator fills it in: fresh secrets."""
+        values = dict(
+            line.split("=", 1)
+            for line in (COMPOSE_DIR / "inquirycircle.env.example").read_text().splitlines()
+            if line and not line.startswith("#")
+        )
+        return {
+            **values,
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "IC_KEY_PEPPER": secrets.token_urlsafe(32),
+        }
+
+    def start(self):
+        self.write_caddy_config()
+        super().start()
+        self.root_certificate.write_text(self.caddy_root_certificate())
+
+    def write_caddy_config(self):
+        """Caddyfile.prod adapted with the environment compose gives the caddy service, with
+        certificates from Caddy's own CA (docker-compose.prod-test.yml runs it)."""
+        config = json.loads(self.command("config", "--format", "json").stdout)
+        environment = config["services"]["caddy"]["environment"]
+        adapt_folder = self.folder / "caddy-adapt"
+        adapt_folder.mkdir(exist_ok=True)
+        adapted = production_config(adapt_folder, **environment)
+        (self.caddy_config / "caddy.json").write_text(json.dumps(adapted))
+
+    def caddy_root_certificate(self, timeout=30):
+        """The root of Caddy's CA, made as Caddy starts to issue the site certificates."""
+        deadline = time.monotonic() + timeout
+        while True:
+            cat = ("exec", "-T", "caddy", "busybox", "cat", CADDY_ROOT_CERTIFICATE)
+            result = self.command(*cat, check=False)
+            if result.returncode == 0:
+                return result.stdout
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Caddy made no root certificate in {timeout} s")
+            time.sleep(0.5)
+
+    def transport(self):
+        """Every public name to 127.0.0.1, certificates checked against Caddy's root."""
+        context = ssl.create_default_context(cafile=str(self.root_certificate))
+        return PinnedTransport(verify=context)
 
 
 def _inspect(container, template):

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from acceptance.compose_stack import (
-    POSTGRES_FILES,
-    POSTGRES_IMAGE,
     ComposeRuntime,
     EngineUnavailable,
+    ProductionComposeRuntime,
     check_engine,
 )
 from support.live_backend import LiveBackend, manage
@@ -149,23 +148,13 @@ def start_compose_stack(exit_stack: ExitStack, logs_dir: Path, failed, jitsi_dom
     return _started_compose_stack(exit_stack, runtime, logs_dir, failed, jitsi_secret)
 
 
-def start_postgres_compose_stack(exit_stack: ExitStack, logs_dir: Path, failed, replicas):
-    """The same containers with the PostgreSQL option (compose/docker-compose.postgres.yml):
-    Debian's PostgreSQL in a container of its own, migrations applied once by `migrate`, and
-    `replicas` backends behind Caddy. A fresh database password for each run; video in public
-    mode (nothing here is about video). Taken down, and its logs kept, as start_compose_stack."""
-    folder = _compose_folder(exit_stack)
-    runtime = ComposeRuntime(
-        folder,
-        None,
-        None,
-        None,
-        files=POSTGRES_FILES,
-        log_prefix="compose-postgres",
-        POSTGRES_PASSWORD=secrets.token_hex(24),
-        IC_POSTGRES_IMAGE=POSTGRES_IMAGE,
-        IC_BACKEND_REPLICAS=replicas,
-    )
+def start_production_compose_stack(exit_stack: ExitStack, logs_dir: Path, failed, replicas):
+    """The production compose file with its PostgreSQL option (compose/docker-compose.prod.yml
+    and docker-compose.postgres.yml), started for real: Debian's PostgreSQL in a container of
+    its own, migrations applied once by `migrate`, `replicas` backends behind Caddyfile.prod over
+    HTTPS (see ProductionComposeRuntime for what the suite swaps). A fresh database password for
+    each run. Taken down, and its logs kept, as start_compose_stack."""
+    runtime = ProductionComposeRuntime(_compose_folder(exit_stack), replicas)
     return _started_compose_stack(exit_stack, runtime, logs_dir, failed, None)
 
 

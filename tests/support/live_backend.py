@@ -162,13 +162,25 @@ def running_backend(db_path, log_path, **kwargs):
 class Session:
     """A person's browser session against the live backend: cookie jar plus CSRF header."""
 
-    def __init__(self, base_url):
-        self.http = httpx.Client(base_url=base_url, timeout=10)
+    def __init__(self, base_url, transport=None):
+        # transport makes each client's own httpx transport (e.g. one that maps names to an
+        # address): a client closes its transport with it.
+        self.new_transport = transport or (lambda: None)
+        self.http = self.client(base_url=base_url, timeout=10)
         self.http.get("/api/auth/csrf/").raise_for_status()
 
+    def client(self, **options):
+        """An httpx client that reaches the server as this session does."""
+        return httpx.Client(transport=self.new_transport(), **options)
+
     def post(self, path, body, keep_alive=False):
+        # As a browser's fetch: the page's origin, which Django's CSRF check compares with the
+        # host (over HTTPS it demands it, or a Referer).
+        headers = {
+            "X-CSRFToken": self.http.cookies["csrftoken"],
+            "Origin": f"{self.http.base_url.scheme}://{self.http.base_url.netloc.decode()}",
+        }
         # By default a fresh connection per write, so the kernel may hand it to either worker.
-        headers = {"X-CSRFToken": self.http.cookies["csrftoken"]}
         if not keep_alive:
             headers["Connection"] = "close"
         return self.http.post(path, json=body, headers=headers)
@@ -196,7 +208,7 @@ class StreamListener:
 
     def __init__(self, session, circle, last_event_id=None, after=None):
         self.events = queue.Queue()
-        self._client = httpx.Client(
+        self._client = session.client(
             base_url=str(session.http.base_url),
             cookies=session.http.cookies,
             timeout=httpx.Timeout(10, read=None),

@@ -14,6 +14,7 @@ import ssl
 import subprocess
 from pathlib import Path
 
+import httpx
 import port_for
 from mirakuru import TCPExecutor
 
@@ -47,31 +48,13 @@ class ProductionCaddy(CaddyProcess):
 
     def adapted_config(self):
         """Caddyfile.prod as Caddy reads it, with the internal issuer and loopback ports."""
-        result = run_caddy_command(
-            self.folder,
-            "adapt",
-            "--config",
-            str(CADDY_DIR / "Caddyfile.prod"),
-            "--adapter",
-            "caddyfile",
-            **self.placeholders,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"caddy adapt Caddyfile.prod failed:\n{result.stderr}")
-        config = json.loads(result.stdout)
+        config = production_config(self.folder, **self.placeholders)
         http = config["apps"]["http"]
         http["http_port"] = self.http_port
         http["https_port"] = self.https_port
         ports = {":443": self.https_port, ":80": self.http_port}
         for server in http["servers"].values():
             server["listen"] = [f"127.0.0.1:{ports[address]}" for address in server["listen"]]
-        config["apps"]["tls"] = {
-            "automation": {
-                "policies": [{"subjects": list(SITE_NAMES), "issuers": [{"module": "internal"}]}]
-            }
-        }
-        # Never add Caddy's root to this machine's trust store; clients pass it explicitly.
-        config["apps"]["pki"] = {"certificate_authorities": {"local": {"install_trust": False}}}
         return config
 
     def executor_for(self, output):
@@ -122,6 +105,50 @@ class ProductionCaddy(CaddyProcess):
             context.wrap_socket(raw, server_hostname=name) as tls,
         ):
             return tls.getpeercert()
+
+
+class PinnedTransport(httpx.HTTPTransport):
+    """httpx's transport with every host name mapped to one address, as curl --resolve does:
+    the request still names its host (Host header, cookies) and TLS still asks for that name
+    (SNI) and checks the certificate against it. The machine's DNS is never asked."""
+
+    def __init__(self, address="127.0.0.1", **options):
+        super().__init__(**options)
+        self.address = address
+
+    def handle_request(self, request):
+        named = request.url
+        request.url = named.copy_with(host=self.address)
+        request.extensions = {**request.extensions, "sni_hostname": named.host}
+        try:
+            return super().handle_request(request)
+        finally:
+            request.url = named  # the client files cookies under the URL it asked for
+
+
+def production_config(folder, **placeholders):
+    """Caddyfile.prod adapted to JSON with the given placeholders (the environment Caddy would
+    have), its certificates issued by Caddy's own CA (as `tls internal`) for SITE_NAMES."""
+    result = run_caddy_command(
+        folder,
+        "adapt",
+        "--config",
+        str(CADDY_DIR / "Caddyfile.prod"),
+        "--adapter",
+        "caddyfile",
+        **placeholders,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"caddy adapt Caddyfile.prod failed:\n{result.stderr}")
+    config = json.loads(result.stdout)
+    config["apps"]["tls"] = {
+        "automation": {
+            "policies": [{"subjects": list(SITE_NAMES), "issuers": [{"module": "internal"}]}]
+        }
+    }
+    # Never add Caddy's root to this machine's trust store; clients pass it explicitly.
+    config["apps"]["pki"] = {"certificate_authorities": {"local": {"install_trust": False}}}
+    return config
 
 
 def parse_response(text):

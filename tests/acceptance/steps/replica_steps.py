@@ -1,6 +1,6 @@
-"""Steps about the PostgreSQL option of the compose stack (compose/docker-compose.postgres.yml):
-a stack of its own, started for the scenario beside the suite's, with backend replicas behind
-Caddy's load balancer."""
+"""Steps about the production compose file's PostgreSQL option (compose/docker-compose.prod.yml
+with docker-compose.postgres.yml): a stack of its own, started for the scenario beside the
+suite's, with backend replicas behind Caddy's load balancer and Caddyfile.prod's HTTPS."""
 
 import json
 import secrets
@@ -11,7 +11,7 @@ import httpx
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from acceptance.stack import REPO_DIR, StackUnavailable, start_postgres_compose_stack
+from acceptance.stack import REPO_DIR, StackUnavailable, start_production_compose_stack
 from support.live_backend import Session, StreamListener
 
 STREAM_PATH = "/api/messages/stream/"
@@ -19,7 +19,9 @@ UPSTREAMS_API = "/reverse_proxy/upstreams"  # Caddy's admin API: each upstream, 
 
 
 @given(
-    parsers.parse("the stack runs on PostgreSQL with {replicas:d} backend replicas"),
+    parsers.parse(
+        "the production stack runs with its PostgreSQL option and {replicas:d} backend replicas"
+    ),
     target_fixture="replicated",
 )
 def replicated_stack(request, replicas):
@@ -31,7 +33,7 @@ def replicated_stack(request, replicas):
         return report is None or report.failed
 
     try:
-        return start_postgres_compose_stack(exit_stack, REPO_DIR / "reports", failed, replicas)
+        return start_production_compose_stack(exit_stack, REPO_DIR / "reports", failed, replicas)
     except (StackUnavailable, RuntimeError) as error:
         pytest.fail(str(error), pytrace=False)
 
@@ -51,9 +53,28 @@ def replicas_healthy(replicated, replicas):
     assert {health[:2] for health in backends.values()} == {("running", "healthy")}, backends
 
 
+@then(
+    parsers.parse(
+        "plain HTTP to {name} is redirected with {status:d} to HTTPS, with HSTS on the HTTPS answer"
+    )
+)
+def production_stack_https(replicated, name, status):
+    runtime = replicated.runtime
+    with httpx.Client(transport=runtime.transport(), timeout=10) as client:
+        redirect = client.get(f"http://{name}:{runtime.port}/circles/demo")
+        assert redirect.status_code == status, (redirect.status_code, redirect.headers)
+        assert redirect.headers["location"] == f"https://{name}/circles/demo", redirect.headers
+    # The certificate for the name, checked against Caddy's root (the transport's context).
+    with runtime.http_client() as client:
+        answer = client.get("/")
+    assert answer.status_code == 200 and '<div id="app"' in answer.text, answer
+    assert answer.headers["strict-transport-security"].startswith("max-age="), answer.headers
+
+
 @then(parsers.parse('the health endpoint through Caddy reports the database "{vendor}"'))
 def health_reports_database(replicated, vendor):
-    answer = httpx.get(f"{replicated.base_url}/api/health/", timeout=10)
+    with replicated.runtime.http_client() as client:
+        answer = client.get("/api/health/", timeout=10)
     assert answer.status_code == 200, answer.text
     health = answer.json()
     assert health["database"] == "ok", health
@@ -65,7 +86,8 @@ def health_reports_database(replicated, vendor):
     target_fixture="listeners",
 )
 def listen_through_caddy(request, replicated, count):
-    participant = Session(replicated.base_url).sign_in(replicated.participant_key)
+    participant = Session(replicated.base_url, replicated.runtime.transport)
+    participant.sign_in(replicated.participant_key)
     request.addfinalizer(participant.close)
     listeners = []
     for _ in range(count):
@@ -110,7 +132,8 @@ def streams_spread(replicated, listeners, count, replicas):
     parsers.parse("a message the facilitator posts through Caddy reaches all {count:d} listeners")
 )
 def message_reaches_every_listener(request, replicated, listeners, count):
-    facilitator = Session(replicated.base_url).sign_in(replicated.facilitator_key)
+    facilitator = Session(replicated.base_url, replicated.runtime.transport)
+    facilitator.sign_in(replicated.facilitator_key)
     request.addfinalizer(facilitator.close)
     posted = facilitator.post_message(replicated.circle, f"To every replica {secrets.token_hex(4)}")
     received = [listener.next_message(timeout=10)[0] for listener in listeners]
@@ -133,15 +156,16 @@ def one_replica_killed(replicated):
 )
 def requests_keep_succeeding(replicated, seconds, limit):
     # Spread over longer than Caddy's 5 s lookup: its address is still an upstream for a while.
-    url = f"{replicated.base_url}/api/health/"
     outcomes = []
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         started = time.monotonic()
-        try:
-            status = httpx.get(url, timeout=10).status_code
-        except httpx.HTTPError as error:
-            status = type(error).__name__
+        # A new client, and so a new connection, each time: as many visitors would.
+        with replicated.runtime.http_client(timeout=10) as client:
+            try:
+                status = client.get("/api/health/").status_code
+            except httpx.HTTPError as error:
+                status = type(error).__name__
         outcomes.append((status, round(time.monotonic() - started, 2)))
         time.sleep(0.25)
     slowest = max(took for _, took in outcomes)
