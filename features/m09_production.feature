@@ -95,6 +95,7 @@ Feature: M9 Production ready
     Then migrate ran once and exited 0, and the 3 backend replicas are running and healthy
     And plain HTTP to icircle.catbench.com is redirected with 308 to HTTPS, with HSTS on the HTTPS answer
     And the health endpoint through Caddy reports the database "postgresql"
+    And the postgres service's database has the locale en_US.utf8, as the official image's has
     When 6 participants listen to the circle's live stream through Caddy
     Then Caddy spread the 6 streams evenly over the 3 replicas
     And a message the facilitator posts through Caddy reaches all 6 listeners

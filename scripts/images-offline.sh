@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the images of the compose stack with no container registry (`make images-offline`):
 #   ic-python:bookworm, ic-caddy:bookworm  base images made from Debian packages (debootstrap,
-#                                          then `docker import`); reused when they exist
+#                                          then `docker import`); reused while their
+#                                          recipe (ic.recipe label) is unchanged
 #   ic-postgres:bookworm                   the same, from postgresql-15, with
 #                                          compose/postgres/entrypoint.sh: a drop-in for
 #                                          postgres:15 (IC_POSTGRES_IMAGE=ic-postgres:bookworm
@@ -82,47 +83,64 @@ postgres_rootfs() { # root
   install -m 0755 compose/postgres/entrypoint.sh "$1/usr/local/bin/ic-postgres-entrypoint"
   rm -rf "$1/var/lib/postgresql/15" "$1/etc/postgresql/15" \
     "$1/etc/ssl/private/ssl-cert-snakeoil.key" "$1/etc/ssl/certs/ssl-cert-snakeoil.pem"
+  # en_US.utf8, the official image's locale: its clusters (and so volumes it made) use it, and
+  # the server refuses to open a cluster whose locale the system lacks. Only that one locale is
+  # compiled; the sources of the others are dropped.
+  chroot "$1" localedef --inputfile=en_US --charmap=UTF-8 en_US.UTF-8
+  rm -rf "$1/usr/share/i18n/locales" "$1/usr/share/i18n/charmaps"
+}
+
+# A base image is reused while its recipe is the one in this script: its label ic.recipe holds
+# a hash of the image's packages, its import changes, the functions that make it and the file
+# its hook copies in. Any change there (say, to compose/postgres/entrypoint.sh) makes it again.
+recipe_of() { # image, packages, hook, file the hook copies in, changes...
+  local image=$1 packages=$2 hook=$3 file=$4
+  shift 4
+  {
+    printf '%s\n' "$image" "$packages" "$@"
+    declare -f debian_base
+    [ -z "$hook" ] || declare -f "$hook"
+    [ -z "$file" ] || cat "$file"
+  } | sha256sum | cut -c1-16
+}
+
+# Makes the image in the background (its pid in PIDS) unless an image of the same recipe exists.
+base_image() { # image, packages, hook, file the hook copies in, changes...
+  local image=$1 packages=$2 hook=$3 recipe current
+  recipe=$(recipe_of "$@")
+  shift 4
+  current=$(docker image inspect --format '{{index .Config.Labels "ic.recipe"}}' "$image" 2>/dev/null) || current=none
+  if [ "$current" = "$recipe" ]; then
+    say "$image exists: reused"
+    return
+  fi
+  [ "$current" = none ] || say "$image was made by another recipe ($current, now $recipe): made again"
+  command -v debootstrap >/dev/null || fail "no debootstrap: apt-get install debootstrap"
+  MISSING+=("$image")
+  ROOTFS_HOOK=$hook debian_base "$image" "$packages" "$@" "LABEL ic.recipe=$recipe" &
+  PIDS+=($!)
 }
 
 build_bases() {
-  local pids=() missing=()
-  if docker image inspect ic-python:bookworm >/dev/null 2>&1; then
-    say "ic-python:bookworm exists: reused"
-  else
-    command -v debootstrap >/dev/null || fail "no debootstrap: apt-get install debootstrap"
-    missing+=(ic-python:bookworm)
-    debian_base ic-python:bookworm python3,python3-venv 'CMD ["python3"]' &
-    pids+=($!)
-  fi
-  if docker image inspect ic-caddy:bookworm >/dev/null 2>&1; then
-    say "ic-caddy:bookworm exists: reused"
-  else
-    command -v debootstrap >/dev/null || fail "no debootstrap: apt-get install debootstrap"
-    missing+=(ic-caddy:bookworm)
-    # As the official caddy:2 image: config and data under /config and /data; busybox for
-    # health checks (the official image has it too, from Alpine).
-    debian_base ic-caddy:bookworm caddy,busybox 'ENV XDG_CONFIG_HOME=/config' \
-      'ENV XDG_DATA_HOME=/data' 'WORKDIR /srv' 'EXPOSE 80 443' \
-      'CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]' &
-    pids+=($!)
-  fi
-  if docker image inspect ic-postgres:bookworm >/dev/null 2>&1; then
-    say "ic-postgres:bookworm exists: reused"
-  else
-    command -v debootstrap >/dev/null || fail "no debootstrap: apt-get install debootstrap"
-    missing+=(ic-postgres:bookworm)
-    # As the official postgres:15 image: data in a volume at PGDATA, the server stopped fast
-    # (SIGINT) by `docker stop`; the binaries first on PATH (pg_isready for the healthcheck).
-    ROOTFS_HOOK=postgres_rootfs debian_base ic-postgres:bookworm postgresql-15 \
-      'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-      'ENV PGDATA=/var/lib/postgresql/data' 'ENTRYPOINT ["/usr/local/bin/ic-postgres-entrypoint"]' \
-      'CMD ["postgres"]' 'EXPOSE 5432' 'STOPSIGNAL SIGINT' 'VOLUME /var/lib/postgresql/data' &
-    pids+=($!)
-  fi
-  [ ${#pids[@]} -eq 0 ] && return
-  say "debootstrap (in parallel): ${missing[*]}"
+  PIDS=() MISSING=()
+  base_image ic-python:bookworm python3,python3-venv "" "" 'CMD ["python3"]'
+  # As the official caddy:2 image: config and data under /config and /data; busybox for
+  # health checks (the official image has it too, from Alpine).
+  base_image ic-caddy:bookworm caddy,busybox "" "" 'ENV XDG_CONFIG_HOME=/config' \
+    'ENV XDG_DATA_HOME=/data' 'WORKDIR /srv' 'EXPOSE 80 443' \
+    'CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]'
+  # As the official postgres:15 image: data in a volume at PGDATA, clusters in the en_US.utf8
+  # locale, the server stopped fast (SIGINT) by `docker stop`; the binaries first on PATH
+  # (pg_isready for the healthcheck).
+  base_image ic-postgres:bookworm postgresql-15,locales postgres_rootfs compose/postgres/entrypoint.sh \
+    'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    'ENV PGDATA=/var/lib/postgresql/data' 'ENV LANG=en_US.utf8' \
+    'ENTRYPOINT ["/usr/local/bin/ic-postgres-entrypoint"]' \
+    'CMD ["postgres"]' 'EXPOSE 5432' 'STOPSIGNAL SIGINT' 'VOLUME /var/lib/postgresql/data'
+  [ ${#PIDS[@]} -eq 0 ] && return
+  say "debootstrap (in parallel): ${MISSING[*]}"
   local pid
-  for pid in "${pids[@]}"; do wait "$pid" || fail "a base image could not be made"; done
+  for pid in "${PIDS[@]}"; do wait "$pid" || fail "a base image could not be made"; done
 }
 
 build_wheels() {

@@ -50,10 +50,10 @@ EOF
   trap 'rm -f "$pwfile"' EXIT
   printf '%s\n' "$POSTGRES_PASSWORD" >"$pwfile"
   # Socket connections inside the container are trusted (the healthcheck, an operator's
-  # `docker exec psql`); TCP ones need the password. C.UTF-8 is built into Debian's libc, so
-  # text sorts and compares the same on any host with no locales package in the image.
+  # `docker exec psql`); TCP ones need the password. The locale is the official image's
+  # (en_US.utf8, its LANG), so text sorts the same in both and a volume moves either way.
   initdb --username="$POSTGRES_USER" --pwfile="$pwfile" --auth-local=trust \
-    --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+    --auth-host=scram-sha-256 --encoding=UTF8 --locale=en_US.utf8 >/dev/null
   rm -f "$pwfile"
   trap - EXIT
 

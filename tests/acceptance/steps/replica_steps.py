@@ -71,6 +71,22 @@ def production_stack_https(replicated, name, status):
     assert answer.headers["strict-transport-security"].startswith("max-age="), answer.headers
 
 
+@then(
+    parsers.parse(
+        "the postgres service's database has the locale {locale}, as the official image's has"
+    )
+)
+def database_locale(replicated, locale):
+    # A volume the official postgres:15 image made has its locale; a server without that
+    # locale refuses to open it, so ic-postgres must have it too.
+    query = (
+        "SELECT datcollate || ' ' || datctype FROM pg_database WHERE datname = current_database()"
+    )
+    psql = ("psql", "-U", "inquirycircle", "-d", "inquirycircle", "-Atc", query)
+    result = replicated.runtime.command("exec", "-T", "postgres", *psql)
+    assert result.stdout.split() == [locale, locale], result.stdout
+
+
 @then(parsers.parse('the health endpoint through Caddy reports the database "{vendor}"'))
 def health_reports_database(replicated, vendor):
     with replicated.runtime.http_client() as client:
