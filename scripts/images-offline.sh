@@ -114,7 +114,10 @@ base_image() { # image, packages, hook, file the hook copies in, changes...
     say "$image exists: reused"
     return
   fi
-  [ "$current" = none ] || say "$image was made by another recipe ($current, now $recipe): made again"
+  if [ "$current" != none ]; then
+    say "$image was made by another recipe ($current, now $recipe): made again"
+    REPLACED+=("$(docker image inspect --format '{{.Id}}' "$image")")
+  fi
   command -v debootstrap >/dev/null || fail "no debootstrap: apt-get install debootstrap"
   MISSING+=("$image")
   ROOTFS_HOOK=$hook debian_base "$image" "$packages" "$@" "LABEL ic.recipe=$recipe" &
@@ -122,7 +125,7 @@ base_image() { # image, packages, hook, file the hook copies in, changes...
 }
 
 build_bases() {
-  PIDS=() MISSING=()
+  PIDS=() MISSING=() REPLACED=()
   base_image ic-python:bookworm python3,python3-venv "" "" 'CMD ["python3"]'
   # As the official caddy:2 image: config and data under /config and /data; busybox for
   # health checks (the official image has it too, from Alpine).
@@ -141,6 +144,22 @@ build_bases() {
   say "debootstrap (in parallel): ${MISSING[*]}"
   local pid
   for pid in "${PIDS[@]}"; do wait "$pid" || fail "a base image could not be made"; done
+  remove_replaced
+}
+
+# A replaced base has lost its tag; without this each rebuild would leave a few hundred MB
+# behind. One still used (by a container, or as a tag elsewhere) is kept: docker rmi refuses.
+remove_replaced() {
+  local id
+  for id in "${REPLACED[@]}"; do
+    if [ "$(docker image inspect --format '{{len .RepoTags}}' "$id" 2>/dev/null)" = 0 ]; then
+      if docker rmi "$id" >/dev/null 2>&1; then
+        say "removed the replaced image ${id#sha256:}"
+      else
+        say "kept the replaced image ${id#sha256:}: still in use"
+      fi
+    fi
+  done
 }
 
 build_wheels() {
