@@ -4,6 +4,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from live import changes
+
 from .keys import generate_key, key_hash, key_prefix, normalize_key
 from .models import AccessKey
 
@@ -35,10 +37,13 @@ def issue_keys(circles, role, count=1, labels=(), expires_at=None):
     return issued
 
 
+@transaction.atomic
 def revoke_key(key):
+    """Revokes the key; its open live streams end at once, on every worker."""
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+        changes.key_changed(key.pk)
     return key
 
 

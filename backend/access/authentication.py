@@ -4,10 +4,12 @@ The session stores only the key's id. Every request loads the key again, so a ke
 revoked or expires stops its sessions at their next request.
 """
 
+from django.db import transaction
 from django.middleware.csrf import CsrfViewMiddleware
 from rest_framework import authentication
 
 from ic_core.exceptions import ApiError
+from live import changes
 
 from .models import AccessKey
 
@@ -21,7 +23,11 @@ def start_session(request, key):
 
 
 def end_session(request):
-    request.session.flush()
+    """Signs out: the session is deleted, and its open live streams end at once."""
+    session_key = request.session.session_key
+    with transaction.atomic():
+        request.session.flush()
+        changes.session_ended(session_key)
 
 
 def key_for_session(session):

@@ -5,6 +5,7 @@ from django.utils.text import slugify
 
 from access.actions import revoke_key
 from access.models import Role
+from live import changes
 
 from .models import Circle
 
@@ -39,10 +40,14 @@ def create_circle(name, slug=None, description="", next_session_at=None, facilit
     return circle
 
 
-def update_circle(circle, **changes):
-    for field, value in changes.items():
+@transaction.atomic
+def update_circle(circle, **fields):
+    """Changes the circle; its open live streams hear of it (a closed circle ends those of its
+    participants)."""
+    for field, value in fields.items():
         setattr(circle, field, value)
-    circle.save(update_fields=list(changes))
+    circle.save(update_fields=list(fields))
+    changes.circle_changed(circle.pk)
     return circle
 
 
@@ -50,6 +55,7 @@ def update_circle(circle, **changes):
 def delete_circle(circle):
     """Delete a circle and its messages; participant keys left opening nothing are revoked."""
     participant_keys = list(circle.access_keys.filter(role=Role.PARTICIPANT))
+    changes.circle_changed(circle.pk)
     circle.delete()
     for key in participant_keys:
         if not key.circles.exists():

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.db.models import F
 
 from circles.models import Circle
+from live import changes
 
-from .live import hub
 from .models import Message
 
 
@@ -23,5 +23,6 @@ def post_message(circle, author, kind, body):
         body=body,
         seq=seq,
     )
-    transaction.on_commit(lambda: hub.announce(circle.pk))
+    # In the same transaction: every process hears of it exactly when it commits.
+    changes.message_posted(circle.pk, seq)
     return message

@@ -14,11 +14,43 @@ class MessageSerializer(serializers.ModelSerializer):
         fields = ["seq", "kind", "body", "author", "created"]
 
 
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+MAX_SEQ = 2**63 - 1
+
+
 class MessageQuerySerializer(serializers.Serializer):
-    """?circle=<slug>&after=<seq>: which circle, and the last sequence number already seen."""
+    """?circle=<slug>, and at most one of before=<seq> (an older page) or after=<seq> (the
+    messages after the last one seen); limit=<n> messages per page."""
 
     circle = serializers.SlugField(max_length=64)
-    after = serializers.IntegerField(min_value=0, required=False, default=0)
+    before = serializers.IntegerField(min_value=1, max_value=MAX_SEQ, required=False)
+    after = serializers.IntegerField(min_value=0, max_value=MAX_SEQ, required=False)
+    limit = serializers.IntegerField(
+        min_value=1, max_value=MAX_PAGE_SIZE, required=False, default=PAGE_SIZE
+    )
+
+    def validate(self, attrs):
+        if "before" in attrs and "after" in attrs:
+            raise serializers.ValidationError("Give before or after, not both.")
+        return attrs
+
+
+class MessagePageSerializer(serializers.Serializer):
+    """A page of a circle's messages, oldest first, with what a page needs around it."""
+
+    results = MessageSerializer(many=True)
+    older = serializers.IntegerField(
+        allow_null=True, help_text="Pass as before= for the page before; null at the start."
+    )
+    newer = serializers.IntegerField(
+        allow_null=True, help_text="Pass as after= for the page after; null at the end."
+    )
+    current_prompt = MessageSerializer(allow_null=True)
+    last_seq = serializers.IntegerField(help_text="The circle's newest sequence number.")
+    epoch = serializers.CharField(
+        help_text="Changes when the database is restored: numbers seen before may differ."
+    )
 
 
 class PostMessageSerializer(serializers.Serializer):

@@ -1,88 +1,146 @@
 """GET /api/messages/stream/?circle=<slug>: a circle's messages as Server-Sent Events.
 
 Each event's id is the message's sequence number. A client that reconnects sends the last id
-it saw (Last-Event-ID, or ?after=) and gets exactly the messages after it. The stream re-reads
-from the database whenever the hub rings, and every heartbeat it checks that the session's key
-is still good, so a revoked key's stream ends.
+it saw (Last-Event-ID, or ?after=) and gets exactly the messages after it. The first event,
+`hello`, carries the database's epoch and the circle's newest sequence number, so a page that
+holds higher numbers (a restore took them back) knows to reload. The stream ends with
+`event: end` and the reason as soon as its key is revoked or expires, its session is signed
+out, or its circle is closed or deleted (facilitation.hub).
+
+Opening a stream is a few queries; once open it waits on the hub (ic_core.asgi runs these
+requests without a thread of their own), so streams cost neither a thread nor a database
+connection while they wait.
 """
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 
 from access.authentication import key_for_session
 from circles.selectors import visible_circle
 from ic_core.errors import error_response
+from live.changes import current_epoch
 
-from .live import hub
-from .selectors import messages_after
-from .serializers import MessageSerializer
+from . import standing
+from .hub import Stream, hub
+from .selectors import encoded_messages_after
 
-BATCH = 200
+BACKLOG_BATCH = 200
 RETRY_MS = 3000
-
-
-def sse_event(message):
-    data = json.dumps(MessageSerializer(message).data, ensure_ascii=False)
-    return f"id: {message.seq}\ndata: {data}\n\n"
+# After a restore every page reconnects: soon, but spread over a second.
+RESTART_RETRY_MS = 1000
+MAX_SEQ_DIGITS = 19  # PositiveBigIntegerField's range; more digits is not a sequence number
 
 
 def parse_after(request):
     """The sequence number to resume after, or None if what was sent is not one."""
     raw = request.headers.get("Last-Event-ID") or request.GET.get("after") or "0"
-    return int(raw) if raw.isascii() and raw.isdigit() else None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_SEQ_DIGITS:
+        return None
+    return int(raw)
 
 
-def session_still_valid(session, key_id):
-    if not session.exists(session.session_key):
-        return False
+@dataclass(frozen=True)
+class Opening:
+    holder: standing.Holder
+    after: int
+    last_seq: int
+    epoch: str
+    key_expires_at: datetime | None
+
+
+def open_stream(session, slug, after):
+    """What the stream needs to know before it starts, or the error to answer with."""
     key = key_for_session(session)
-    return key is not None and key.pk == key_id
+    if key is None:
+        return error_response(
+            401, "not_authenticated", "Authentication credentials were not provided."
+        )
+    if not slug:
+        return error_response(400, "invalid", "circle: This query parameter is required.")
+    if after is None:
+        return error_response(
+            400, "invalid", "after: Last-Event-ID and after must be a whole number (0 or more)."
+        )
+    circle = visible_circle(key, slug)
+    if circle is None:
+        return error_response(404, "not_found", f"There is no circle '{slug}' that your key opens.")
+    holder = standing.Holder(key.pk, session.session_key, circle.pk, key.is_facilitator)
+    return Opening(holder, after, circle.last_seq, current_epoch(), key.expires_at)
 
 
-async def event_stream(session, key_id, circle_id, after):
-    yield f"retry: {RETRY_MS}\n\n"
-    last_seq = after
-    with hub.listen(circle_id) as listener:
+def event(name, data):
+    return f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
+
+
+def end_event(reason):
+    return event("end", {"reason": reason.code, "detail": reason.detail})
+
+
+def seconds_until(moment):
+    return (moment - timezone.now()).total_seconds() if moment else None
+
+
+def unsent(events, sent):
+    """The events above sequence number `sent`, as one chunk, and the new last number sent."""
+    chunk = []
+    for seq, data in events:
+        if seq > sent:
+            chunk.append(data)
+            sent = seq
+    return b"".join(chunk), sent
+
+
+async def event_stream(opening):
+    yield f"retry: {RETRY_MS}\n\n".encode()
+    yield event("hello", {"epoch": opening.epoch, "last_seq": opening.last_seq})
+    stream = Stream(opening.holder)
+    with hub.subscribe(stream, opening.last_seq):
+        sent = opening.after
+        # Subscribed first, then the backlog: whatever is posted meanwhile waits in the
+        # stream, and numbers already sent are skipped, so nothing is lost or doubled.
         while True:
-            listener.reset()
-            messages = await sync_to_async(messages_after)(circle_id, last_seq, BATCH)
-            for message in messages:
-                yield sse_event(message)
-                last_seq = message.seq
-            if len(messages) == BATCH:
-                continue
-            if not await listener.wait(settings.STREAM_HEARTBEAT_SECONDS):
-                if not await sync_to_async(session_still_valid)(session, key_id):
-                    yield 'event: end\ndata: {"reason": "session ended"}\n\n'
-                    return
-                yield ": heartbeat\n\n"
+            backlog = await sync_to_async(encoded_messages_after)(
+                opening.holder.circle_id, sent, BACKLOG_BATCH
+            )
+            if backlog:
+                yield b"".join(data for _, data in backlog)
+                sent = backlog[-1][0]
+            if len(backlog) < BACKLOG_BATCH:
+                break
+        while True:
+            fresh, sent = unsent(stream.take(), sent)
+            if fresh:
+                yield fresh
+            if stream.end is not None:
+                yield end_event(stream.end)
+                return
+            if stream.restart:
+                yield f"retry: {RESTART_RETRY_MS}\n\n".encode()
+                return
+            left = seconds_until(opening.key_expires_at)
+            if left is not None and left <= 0:
+                yield end_event(standing.KEY_EXPIRED)
+                return
+            timeout = settings.STREAM_HEARTBEAT_SECONDS
+            if not await stream.wait(timeout if left is None else min(timeout, left)):
+                yield b": heartbeat\n\n"
 
 
 async def message_stream(request):
     if request.method != "GET":
         return error_response(405, "method_not_allowed", f'Method "{request.method}" not allowed.')
-    key = await sync_to_async(key_for_session)(request.session)
-    if key is None:
-        return error_response(
-            401, "not_authenticated", "Authentication credentials were not provided."
-        )
     slug = request.GET.get("circle")
-    if not slug:
-        return error_response(400, "invalid", "circle: This query parameter is required.")
     after = parse_after(request)
-    if after is None:
-        return error_response(
-            400, "invalid", "after: Last-Event-ID and after must be a whole number (0 or more)."
-        )
-    circle = await sync_to_async(visible_circle)(key, slug)
-    if circle is None:
-        return error_response(404, "not_found", f"There is no circle '{slug}' that your key opens.")
-    response = StreamingHttpResponse(
-        event_stream(request.session, key.pk, circle.pk, after), content_type="text/event-stream"
-    )
+    opening = await sync_to_async(open_stream)(request.session, slug, after)
+    if not isinstance(opening, Opening):
+        return opening
+    response = StreamingHttpResponse(event_stream(opening), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response

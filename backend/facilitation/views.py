@@ -6,26 +6,60 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from circles.lookup import circle_for, facilitated_circle_for
+from live.changes import current_epoch
 
 from .actions import post_message
-from .selectors import messages_after
-from .serializers import MessageQuerySerializer, MessageSerializer, PostMessageSerializer
+from .selectors import current_prompt, has_messages, messages_after, messages_before
+from .serializers import (
+    MessagePageSerializer,
+    MessageQuerySerializer,
+    MessageSerializer,
+    PostMessageSerializer,
+)
+
+
+def message_page(circle, before=None, after=None, limit=50):
+    """The newest page, the page before `before`, or the page after `after`."""
+    if after is not None:
+        results = messages_after(circle.pk, after, limit)
+    else:
+        results = messages_before(circle.pk, before, limit)
+    first, last = (results[0].seq, results[-1].seq) if results else (None, None)
+    if not results:  # an empty page still says where the messages around it are
+        older = after + 1 if after is not None and has_messages(circle.pk, seq__lte=after) else None
+        newer = (
+            before - 1 if before is not None and has_messages(circle.pk, seq__gte=before) else None
+        )
+    else:
+        older = first if has_messages(circle.pk, seq__lt=first) else None
+        newer = last if has_messages(circle.pk, seq__gt=last) else None
+    return {
+        "results": results,
+        "older": older,
+        "newer": newer,
+        "current_prompt": current_prompt(circle),
+        "last_seq": circle.last_seq,
+        "epoch": current_epoch(),
+    }
 
 
 class MessageListView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("circle", str, required=True, description="The circle's slug."),
-            OpenApiParameter("after", int, description="Only messages after this sequence."),
+            OpenApiParameter("before", int, description="The page before this sequence number."),
+            OpenApiParameter("after", int, description="The messages after this sequence number."),
+            OpenApiParameter("limit", int, description="Messages per page (1-200, default 50)."),
         ],
-        responses=MessageSerializer(many=True),
+        responses=MessagePageSerializer,
     )
     def get(self, request):
         query = MessageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        circle = circle_for(request, query.validated_data["circle"])
-        messages = messages_after(circle.pk, query.validated_data["after"])
-        return Response(MessageSerializer(messages, many=True).data)
+        data = query.validated_data
+        circle = circle_for(request, data["circle"])
+        page = message_page(circle, data.get("before"), data.get("after"), data["limit"])
+        return Response(MessagePageSerializer(page).data)
 
     @extend_schema(request=PostMessageSerializer, responses={201: MessageSerializer})
     def post(self, request):

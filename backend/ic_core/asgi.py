@@ -1,9 +1,50 @@
-"""ASGI entry point: gunicorn runs it with uvicorn workers."""
+"""ASGI entry point: gunicorn runs it with uvicorn workers.
+
+Django gives every request a thread of its own for the synchronous parts (middleware, the ORM)
+for as long as the request lasts. A live stream lasts hours, so each would hold a thread, and
+that thread's database connection, while it waits. Requests for long-lived paths share one
+thread per process instead (asgiref's ThreadSensitiveContext with a given executor): their
+synchronous work is a few short queries at the start, and they wait without a thread.
+"""
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 
-from django.core.asgi import get_asgi_application
+import django
+from asgiref.sync import ThreadSensitiveContext
+from django.core.handlers.asgi import ASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ic_core.settings.production")
 
-application = get_asgi_application()
+LONG_LIVED_PATHS = frozenset({"/api/messages/stream/"})
+
+
+class LiveASGIHandler(ASGIHandler):
+    def __init__(self):
+        super().__init__()
+        self._long_lived_executor = None
+        self._executor_pid = None
+
+    def long_lived_executor(self):
+        # Made in the worker, after gunicorn forks: a thread does not survive a fork.
+        if self._executor_pid != os.getpid():
+            self._executor_pid = os.getpid()
+            self._long_lived_executor = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="ic-long-lived"
+            )
+        return self._long_lived_executor
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope.get("path") in LONG_LIVED_PATHS:
+            async with ThreadSensitiveContext(executor=self.long_lived_executor()):
+                await self.handle(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
+def get_application():
+    django.setup(set_prefix=False)
+    return LiveASGIHandler()
+
+
+application = get_application()

@@ -14,7 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
+
+from live import changes
 
 PREFIX = "inquirycircle-"
 # inquirycircle-20261128T041500Z.sqlite3; -2, -3 ... when one second sees several backups;
@@ -308,7 +310,21 @@ def restore_backup(file, directory):
     except sqlite3.Error as exc:
         saved = f" The safety backup is {safety.path}." if safety else ""
         raise BackupError(f"Restoring {file} into {live} failed: {exc}.{saved}") from exc
+    announce_replaced_database()
     return Restored(file, live, counts, safety)
+
+
+def announce_replaced_database():
+    """A new epoch: open pages learn that message numbers may have gone back, and reload.
+
+    A backup older than the live channel has no epoch table; `migrate` makes one, and the
+    workers notice the change log going back anyway."""
+    try:
+        changes.database_replaced()
+    except DatabaseError:
+        pass
+    finally:
+        connections.close_all()
 
 
 def copy_into(file, live):

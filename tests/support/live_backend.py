@@ -241,8 +241,11 @@ class StreamListener:
         return self.events.get(timeout=timeout)
 
     def next_message(self, timeout=10):
-        """The next message event; fails the test if the stream ends or stays silent."""
+        """The next message event, past the stream's hello; fails the test if the stream ends
+        or stays silent."""
         kind, event_id, data, arrived = self.next_event(timeout)
+        while kind == "hello":
+            kind, event_id, data, arrived = self.next_event(timeout)
         assert kind == "message", f"expected a message event, got {kind!r}"
         assert event_id == str(data["seq"])
         return data, arrived

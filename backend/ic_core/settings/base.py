@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "corsheaders",
+    "live",
     "access",
     "circles",
     "facilitation",
@@ -150,10 +151,17 @@ SPECTACULAR_SETTINGS = {
 KEY_FAILURE_LIMIT = env.int("IC_KEY_FAILURE_LIMIT", default=10)
 KEY_FAILURE_WINDOW = env.int("IC_KEY_FAILURE_WINDOW", default=600)
 
-# LIVE MESSAGES (Server-Sent Events)
+# LIVE MESSAGES (Server-Sent Events): see facilitation/hub.py and live/feed.py.
 STREAM_HEARTBEAT_SECONDS = env.float("IC_STREAM_HEARTBEAT", default=15.0)
-# How often each worker looks for messages posted through other workers.
-STREAM_POLL_SECONDS = env.float("IC_STREAM_POLL_INTERVAL", default=0.25)
+# How often each worker looks at the change log when nothing woke it. On SQLite this bounds the
+# delay for changes made by other processes (the look costs one PRAGMA when nothing changed);
+# on PostgreSQL, LISTEN/NOTIFY wakes the workers at once and this is only the fallback while
+# the listening connection is down.
+STREAM_POLL_SECONDS = env.float("IC_STREAM_POLL_INTERVAL", default=0.05)
+# How often each worker re-checks, in a few batched queries, that the keys, sessions and
+# circles behind its open streams are still good: a safety net for changes made outside the
+# app's actions (the actions themselves end streams at once).
+STREAM_AUDIT_SECONDS = env.float("IC_STREAM_AUDIT_INTERVAL", default=30.0)
 
 # JITSI
 # Modes: public (no JWT, e.g. meet.jit.si), token (self-hosted, HS256), jaas (8x8, RS256).

@@ -300,5 +300,5 @@ def participant_signs_in_through_api(stack, key_session):
 def messages_include(stack, key_session, text):
     response = key_session.http.get("/api/messages/", params={"circle": stack.circle})
     assert response.status_code == 200, response.text
-    bodies = [message["body"] for message in response.json()]
+    bodies = [message["body"] for message in response.json()["results"]]
     assert text in bodies, f"{text!r} not among {bodies}"

@@ -39,7 +39,7 @@ def restores(stack, backup):
 def messages_exclude(stack, key_session, text):
     response = key_session.http.get("/api/messages/", params={"circle": stack.circle})
     assert response.status_code == 200, response.text
-    bodies = [message["body"] for message in response.json()]
+    bodies = [message["body"] for message in response.json()["results"]]
     assert text not in bodies, f"{text!r} is still there after the restore"
 
 

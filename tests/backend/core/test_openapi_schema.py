@@ -61,7 +61,9 @@ def test_the_message_list_documents_its_query(schema):
 
     assert {p["name"]: p.get("required", False) for p in parameters if p["in"] == "query"} == {
         "circle": True,
+        "before": False,
         "after": False,
+        "limit": False,
     }
 
 

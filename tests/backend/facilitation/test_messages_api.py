@@ -8,6 +8,7 @@ from access.actions import issue_keys
 from access.models import Role
 from facilitation.actions import post_message
 from facilitation.models import Message
+from live import changes
 
 URL = "/api/messages/"
 
@@ -17,7 +18,7 @@ def post(client, body="Welcome.", kind="announcement", circle="circle-a"):
 
 
 def seqs(response):
-    return [m["seq"] for m in response.json()]
+    return [m["seq"] for m in response.json()["results"]]
 
 
 # Posting
@@ -122,7 +123,10 @@ def test_the_body_is_plain_text_stored_and_returned_verbatim(
     assert posted.status_code == 201
     assert posted.json()["body"] == body
     assert Message.objects.get().body == body
-    assert signed_in(participant_a).get(URL, {"circle": "circle-a"}).json()[0]["body"] == body
+    assert (
+        signed_in(participant_a).get(URL, {"circle": "circle-a"}).json()["results"][0]["body"]
+        == body
+    )
 
 
 def test_the_author_is_the_label_of_the_posting_key(signed_in, circle_a):
@@ -186,7 +190,7 @@ def test_members_read_the_messages_in_order(signed_in, participant_a, three_mess
     response = signed_in(participant_a).get(URL, {"circle": "circle-a"})
 
     assert response.status_code == 200
-    body = response.json()
+    body = response.json()["results"]
     assert [(m["seq"], m["kind"], m["body"]) for m in body] == [
         (1, "announcement", "Welcome."),
         (2, "prompt", "What did you notice?"),
@@ -196,11 +200,15 @@ def test_members_read_the_messages_in_order(signed_in, participant_a, three_mess
     assert all(set(m) == {"seq", "kind", "body", "author", "created"} for m in body)
 
 
-def test_a_circle_without_messages_reads_as_an_empty_list(signed_in, participant_a):
+def test_a_circle_without_messages_reads_as_an_empty_page(signed_in, participant_a):
     response = signed_in(participant_a).get(URL, {"circle": "circle-a"})
 
     assert response.status_code == 200
-    assert response.json() == []
+    page = response.json()
+    assert set(page) == {"results", "older", "newer", "current_prompt", "last_seq", "epoch"}
+    assert (page["results"], page["older"], page["newer"]) == ([], None, None)
+    assert (page["current_prompt"], page["last_seq"]) == (None, 0)
+    assert page["epoch"] == changes.current_epoch()
 
 
 def test_after_returns_only_later_messages(signed_in, participant_a, three_messages):
@@ -217,7 +225,7 @@ def test_messages_of_other_circles_are_not_listed(
 ):
     post_message(circle_b, facilitator_b.record, "prompt", "Only for B")
 
-    assert signed_in(participant_a).get(URL, {"circle": "circle-a"}).json() == []
+    assert signed_in(participant_a).get(URL, {"circle": "circle-a"}).json()["results"] == []
 
 
 @pytest.mark.parametrize("after", ["abc", "-1", "1.5", "1e3"])
@@ -267,3 +275,97 @@ def test_an_anonymous_client_cannot_read(api, three_messages):
 
     assert response.status_code == 401
     assert response.json()["error"] == "not_authenticated"
+
+
+# Pages
+
+
+@pytest.fixture
+def long_history(circle_a, facilitator_a):
+    """120 messages; every 25th is a prompt (seq 25, 50, 75, 100)."""
+    fay = facilitator_a.record
+    for n in range(1, 121):
+        post_message(circle_a, fay, "prompt" if n % 25 == 0 else "announcement", f"m{n}")
+
+
+def test_the_first_page_is_the_newest_fifty_oldest_first(signed_in, participant_a, long_history):
+    page = signed_in(participant_a).get(URL, {"circle": "circle-a"}).json()
+
+    assert [m["seq"] for m in page["results"]] == list(range(71, 121))
+    assert (page["older"], page["newer"], page["last_seq"]) == (71, None, 120)
+
+
+def test_scrolling_back_page_by_page_gets_every_message_once(
+    signed_in, participant_a, long_history
+):
+    client = signed_in(participant_a)
+    page = client.get(URL, {"circle": "circle-a"}).json()
+    seen = [m["seq"] for m in page["results"]]
+    while page["older"] is not None:
+        page = client.get(URL, {"circle": "circle-a", "before": page["older"]}).json()
+        seen = [m["seq"] for m in page["results"]] + seen
+
+    assert seen == list(range(1, 121))
+    assert page["results"][0]["seq"] == 1
+
+
+def test_a_page_says_where_the_newer_messages_are(signed_in, participant_a, long_history):
+    page = signed_in(participant_a).get(URL, {"circle": "circle-a", "before": 30}).json()
+
+    assert [m["seq"] for m in page["results"]] == list(range(1, 30))
+    assert (page["older"], page["newer"]) == (None, 29)
+
+
+def test_the_pinned_prompt_is_the_latest_whatever_the_page(signed_in, participant_a, long_history):
+    page = signed_in(participant_a).get(URL, {"circle": "circle-a", "before": 20}).json()
+
+    assert page["current_prompt"]["seq"] == 100
+    assert page["current_prompt"]["body"] == "m100"
+
+
+def test_after_reads_forward_in_pages(signed_in, participant_a, long_history):
+    page = signed_in(participant_a).get(URL, {"circle": "circle-a", "after": 10, "limit": 5})
+
+    assert seqs(page) == [11, 12, 13, 14, 15]
+    assert (page.json()["older"], page.json()["newer"]) == (11, 15)
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 201}, "limit"),
+        ({"limit": "x"}, "limit"),
+        ({"before": 0}, "before"),
+        ({"before": "9" * 5000}, "before"),
+        ({"after": "9" * 5000}, "after"),
+    ],
+)
+def test_a_bad_page_request_is_a_400_that_names_the_field(signed_in, participant_a, params, field):
+    response = signed_in(participant_a).get(URL, {"circle": "circle-a", **params})
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith(f"{field}: ")
+
+
+def test_before_and_after_together_are_refused(signed_in, participant_a):
+    response = signed_in(participant_a).get(URL, {"circle": "circle-a", "before": 5, "after": 1})
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Give before or after, not both."
+
+
+def test_a_long_history_costs_a_page_not_the_whole_history(
+    signed_in, participant_a, circle_a, facilitator_a, django_assert_max_num_queries
+):
+    Message.objects.bulk_create(
+        Message(circle=circle_a, author_name="Fay", kind="announcement", body="x" * 200, seq=n)
+        for n in range(1, 10_001)
+    )
+    client = signed_in(participant_a)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(URL, {"circle": "circle-a"})
+
+    assert len(response.json()["results"]) == 50
+    assert len(response.content) < 30_000

@@ -32,7 +32,7 @@ def test_concurrent_posts_through_two_workers_all_land_with_consecutive_numbers(
     assert seqs == list(range(1, POSTS + 1))
     listed = httpx.get(
         f"{server.url}/api/messages/",
-        params={"circle": demo["circle"]},
+        params={"circle": demo["circle"], "limit": POSTS},
         cookies=facilitator.http.cookies,
-    ).json()
+    ).json()["results"]
     assert sorted(m["body"] for m in listed) == sorted(f"#{n}" for n in range(POSTS))

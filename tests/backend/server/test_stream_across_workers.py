@@ -1,5 +1,9 @@
 """The live stream against real gunicorn with two uvicorn workers sharing one database."""
 
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from support.live_backend import Session, StreamListener, listeners_on_every_worker
@@ -84,14 +88,124 @@ def test_a_late_joiner_gets_the_whole_history_first(start_backend, demo):
 def test_a_revoked_keys_stream_ends_and_cannot_reconnect(start_backend, demo, db_path):
     from support.live_backend import manage
 
-    server = start_backend(workers=2, IC_STREAM_HEARTBEAT=0.5)
+    server = start_backend(workers=2)
     participant = Session(server.url).sign_in(demo["participant_keys"][0])
     listener = StreamListener(participant, demo["circle"])
+    assert listener.next_event()[0] == "hello"
     prefix = demo["participant_keys"][0][:4]
 
-    manage(db_path, "revoke_key", "--prefix", prefix)
+    manage(db_path, "revoke_key", "--prefix", prefix)  # another process, as an operator does
 
     kind, _, data, _ = listener.next_event(timeout=10)
-    assert (kind, data) == ("end", {"reason": "session ended"})
+    assert (kind, data["reason"]) == ("end", "key_revoked")
     assert listener.next_event(timeout=10)[0] == "closed"
     assert StreamListener(participant, demo["circle"]).status_code == 401
+
+
+def hello_on_every_worker(listeners):
+    for listener in listeners:
+        assert listener.next_event()[0] == "hello"
+
+
+def revoke_through_the_api(server, demo, participant):
+    facilitator = Session(server.url).sign_in(demo["facilitator_key"])
+    keys = facilitator.http.get(f"/api/circles/{demo['circle']}/keys/").json()
+    prefix = demo["participant_keys"][0][:4]
+    (key,) = [k for k in keys if k["prefix"] == prefix]
+    headers = {"X-CSRFToken": facilitator.http.cookies["csrftoken"], "Origin": server.url}
+    response = facilitator.http.delete(
+        f"/api/circles/{demo['circle']}/keys/{key['id']}/", headers=headers
+    )
+    assert response.status_code == 204, response.text
+
+
+def sign_out(server, demo, participant):
+    assert participant.post("/api/auth/logout/", {}).status_code == 204
+
+
+def close_the_circle(server, demo, participant):
+    facilitator = Session(server.url).sign_in(demo["facilitator_key"])
+    headers = {"X-CSRFToken": facilitator.http.cookies["csrftoken"], "Origin": server.url}
+    response = facilitator.http.patch(
+        f"/api/circles/{demo['circle']}/", json={"active": False}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("act", "reason"),
+    [
+        (revoke_through_the_api, "key_revoked"),
+        (sign_out, "signed_out"),
+        (close_the_circle, "circle_closed"),
+    ],
+)
+def test_an_access_change_ends_streams_on_every_worker_within_a_second(
+    start_backend, demo, act, reason
+):
+    server = start_backend(workers=2)
+    participant = Session(server.url).sign_in(demo["participant_keys"][0])
+    listeners, by_worker = listeners_on_every_worker(server, participant, demo["circle"])
+    hello_on_every_worker(listeners)
+    writer = Session(server.url).sign_in(demo["facilitator_key"])
+    stop = threading.Event()
+
+    def keep_posting():  # messages keep flowing while access changes
+        n = 0
+        while not stop.is_set():
+            writer.post_message(demo["circle"], f"flowing {n}")
+            n += 1
+            time.sleep(0.05)
+
+    poster = threading.Thread(target=keep_posting, daemon=True)
+    poster.start()
+    try:
+        time.sleep(0.3)
+        acted = time.monotonic()
+        act(server, demo, participant)
+        for listener in listeners:
+            while True:
+                kind, _, data, arrived = listener.next_event(timeout=5)
+                if kind != "message":
+                    break
+            assert (kind, data["reason"]) == ("end", reason)
+            assert arrived - acted < 1.0, f"ended {arrived - acted:.2f} s after the change"
+            assert listener.next_event()[0] == "closed"
+    finally:
+        stop.set()
+        poster.join(timeout=5)
+    assert len(by_worker) == 2
+
+
+def test_a_key_that_expires_ends_its_streams_on_every_worker(start_backend, demo):
+    server = start_backend(workers=2)
+    facilitator = Session(server.url).sign_in(demo["facilitator_key"])
+    expires = datetime.now(UTC) + timedelta(seconds=3)
+    issued = facilitator.post(
+        f"/api/circles/{demo['circle']}/keys/", {"count": 1, "expires": expires.isoformat()}
+    )
+    assert issued.status_code == 201, issued.text
+    holder = Session(server.url).sign_in(issued.json()["keys"][0]["key"])
+    listeners, _ = listeners_on_every_worker(server, holder, demo["circle"])
+
+    for listener in listeners:
+        kind, _, data, arrived = listener.next_event(timeout=10)
+        while kind in ("hello", "message"):
+            kind, _, data, arrived = listener.next_event(timeout=10)
+        assert (kind, data["reason"]) == ("end", "key_expired")
+        lateness = time.time() - (time.monotonic() - arrived) - expires.timestamp()
+        assert -0.1 < lateness < 1.0
+
+
+def test_a_stream_that_holds_numbers_from_before_a_restore_is_told(start_backend, demo):
+    server = start_backend(workers=2)
+    participant = Session(server.url).sign_in(demo["participant_keys"][0])
+    facilitator = Session(server.url).sign_in(demo["facilitator_key"])
+    facilitator.post_message(demo["circle"], "only one")
+
+    listener = StreamListener(participant, demo["circle"], last_event_id=40)
+
+    kind, _, hello, _ = listener.next_event()
+    assert kind == "hello"
+    assert hello["last_seq"] == 1  # below what the page holds: it must reload
+    listener.close()

@@ -1,0 +1,233 @@
+"""Each worker process's live hub: one reader per circle, the same encoded event for every
+stream of that circle in this process.
+
+A waiting stream is an asyncio task with a list of pending events; it holds no database
+connection and no thread. The hub follows the change log (live.feed): when a circle it serves
+has a new message, it reads the new messages once, on the process's one reader thread, encodes
+each once and hands them to every stream of the circle. When a key, a session or a circle
+changes, it checks the affected streams' standing in a few batched queries and ends those that
+may not go on, with the reason. Every STREAM_AUDIT_SECONDS it checks all of them, to catch
+changes made behind the app's back. Database work grows with circles that have news, not with
+listeners.
+
+Streams never trust the hub for completeness: each sends only sequence numbers above the last
+it sent, and reads its own backlog after subscribing, so a late or repeated hand-over can cost
+latency but never a gap or a duplicate.
+"""
+
+import asyncio
+import logging
+from contextlib import contextmanager
+
+from django.conf import settings
+
+from live.changes import session_digest
+from live.feed import ChangeFeed, in_reader_thread
+from live.models import Change
+
+from . import standing
+from .selectors import encoded_messages_after
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+RETRY_READ_SECONDS = 1.0
+
+
+class Stream:
+    """One open stream: the events handed to it, and whether (and why) it must stop."""
+
+    def __init__(self, holder):
+        self.holder = holder
+        self.session_digest = session_digest(holder.session_key)
+        self.pending = []
+        self.end = None  # a standing.EndReason once the stream must end
+        self.restart = False  # close without an end: the client reconnects and re-reads
+        self._event = asyncio.Event()
+
+    def deliver(self, events):
+        self.pending.extend(events)
+        self._event.set()
+
+    def finish(self, reason):
+        if self.end is None:
+            self.end = reason
+            self._event.set()
+
+    def start_over(self):
+        self.restart = True
+        self._event.set()
+
+    def take(self):
+        events, self.pending = self.pending, []
+        self._event.clear()
+        return events
+
+    async def wait(self, timeout):
+        """True if something happened, False if the timeout passed first."""
+        try:
+            await asyncio.wait_for(self._event.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+
+class Channel:
+    """A circle's streams in this process, and the newest message handed to them."""
+
+    def __init__(self, circle_id, high_water):
+        self.circle_id = circle_id
+        self.high_water = high_water
+        self.streams = set()
+        self.reading = False
+        self.read_again = False
+
+
+class Hub:
+    def __init__(self):
+        self._loop = None
+        self.channels = {}
+        self.feed = None
+        self._tasks = []
+
+    # Streams -------------------------------------------------------------------------------
+
+    @contextmanager
+    def subscribe(self, stream, last_seq):
+        """Hands stream every message of its circle above last_seq from now on."""
+        self._ensure_running()
+        circle_id = stream.holder.circle_id
+        channel = self.channels.get(circle_id)
+        if channel is None:
+            channel = self.channels[circle_id] = Channel(circle_id, last_seq)
+        channel.streams.add(stream)
+        if last_seq > channel.high_water:
+            self._news(channel)
+        try:
+            yield stream
+        finally:
+            channel.streams.discard(stream)
+            if not channel.streams and self.channels.get(circle_id) is channel:
+                del self.channels[circle_id]
+
+    def streams(self):
+        return [stream for channel in self.channels.values() for stream in channel.streams]
+
+    # Running -------------------------------------------------------------------------------
+
+    def _ensure_running(self):
+        """Binds the hub to the running loop (a worker has one; each test's asyncio.run makes
+        a new one) and starts the feed and the audit, again if either ever stopped."""
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            self._loop, self.channels, self._tasks = loop, {}, []
+            self.feed = ChangeFeed(self._on_changes, self._on_resync)
+        if not self._tasks or any(task.done() for task in self._tasks):
+            for task in self._tasks:
+                if task.done() and not task.cancelled() and task.exception():
+                    log.error("live hub: a task stopped", exc_info=task.exception())
+            self._tasks = [
+                loop.create_task(self.feed.run(), name="ic-live-feed"),
+                loop.create_task(self._audit_forever(), name="ic-live-audit"),
+            ]
+
+    async def stop(self):
+        """Stops the feed and the audit (tests; a worker just exits)."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+
+    # Messages ------------------------------------------------------------------------------
+
+    def _news(self, channel):
+        if channel.reading:
+            channel.read_again = True
+        else:
+            channel.reading = True
+            self._loop.create_task(self._read(channel))
+
+    async def _read(self, channel):
+        try:
+            while True:
+                channel.read_again = False
+                events = await in_reader_thread(
+                    encoded_messages_after, channel.circle_id, channel.high_water, BATCH
+                )
+                if events:
+                    channel.high_water = events[-1][0]
+                    for stream in list(channel.streams):
+                        stream.deliver(events)
+                if len(events) < BATCH and not channel.read_again:
+                    return
+        except Exception:
+            log.exception("live hub: reading circle %s's messages failed", channel.circle_id)
+            self._loop.call_later(RETRY_READ_SECONDS, self._retry_read, channel)
+        finally:
+            channel.reading = False
+
+    def _retry_read(self, channel):
+        if self.channels.get(channel.circle_id) is channel:
+            self._news(channel)
+
+    # The feed's callbacks ------------------------------------------------------------------
+
+    async def _on_changes(self, rows):
+        suspects, signed_out = set(), set()
+        for _id, kind, circle_id, key_id, session, seq in rows:
+            if kind == Change.Kind.MESSAGE:
+                channel = self.channels.get(circle_id)
+                if channel is not None and (seq is None or seq > channel.high_water):
+                    self._news(channel)
+            elif kind == Change.Kind.KEY:
+                suspects.update(s for s in self.streams() if s.holder.key_id == key_id)
+            elif kind == Change.Kind.SESSION:
+                ended = {s for s in self.streams() if s.session_digest == session}
+                suspects.update(ended)
+                signed_out.update(ended)
+            elif kind == Change.Kind.CIRCLE and circle_id in self.channels:
+                suspects.update(self.channels[circle_id].streams)
+            elif kind == Change.Kind.EPOCH:
+                await self._on_resync(epoch_changed=True)
+        if suspects:
+            await self._check(suspects, signed_out)
+
+    async def _on_resync(self, epoch_changed):
+        if epoch_changed:
+            # Numbers may have gone back: every page must re-read (the stream's hello says so).
+            for stream in self.streams():
+                stream.start_over()
+            return
+        high_water = await in_reader_thread(standing.circles_high_water, list(self.channels))
+        for circle_id, channel in list(self.channels.items()):
+            newest = high_water.get(circle_id)
+            if newest is not None and newest < channel.high_water:
+                channel.high_water = newest
+                for stream in list(channel.streams):
+                    stream.start_over()
+            else:
+                self._news(channel)
+        await self._check(self.streams())
+
+    # Standing ------------------------------------------------------------------------------
+
+    async def _check(self, streams, signed_out=()):
+        streams = list(streams)
+        if not streams:
+            return
+        facts = await in_reader_thread(standing.facts_about, [s.holder for s in streams])
+        for stream in streams:
+            reason = standing.end_reason(stream.holder, facts, signed_out=stream in signed_out)
+            if reason is not None:
+                stream.finish(reason)
+
+    async def _audit_forever(self):
+        while True:
+            await asyncio.sleep(settings.STREAM_AUDIT_SECONDS)
+            try:
+                await self._check(self.streams())
+            except Exception:
+                log.exception("live hub: checking open streams failed; trying again later")
+
+
+hub = Hub()

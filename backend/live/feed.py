@@ -1,0 +1,252 @@
+"""Following the change log from one worker process.
+
+A process has one ChangeFeed, run as a task on its event loop. It waits until there may be
+news, reads the log once (in the process's one reader thread, on the reader's one database
+connection) and hands the new changes to its hub. What wakes it:
+- a change committed in this process (live.doorbell), at once;
+- on PostgreSQL, NOTIFY on the channel every change sends, heard on a LISTEN connection of its
+  own (psycopg's async notifications), so workers on other machines hear a post within
+  milliseconds;
+- otherwise a look every STREAM_POLL_SECONDS; on SQLite `PRAGMA data_version` tells whether any
+  other connection committed since the last look, so an idle look is one cheap statement.
+Its cost follows the changes, not the number of streams. Any error is logged and the feed
+carries on; after one it tells the hub to re-check what it may have missed.
+"""
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.db import connection, connections
+from django.db.models import Max
+from django.utils import timezone
+
+from . import doorbell
+from .changes import NOTIFY_CHANNEL, current_epoch
+from .models import Change
+
+log = logging.getLogger(__name__)
+
+BATCH = 1000
+# With LISTEN up, a look now and then only guards against a lost notification.
+LISTENING_POLL_SECONDS = 1.0
+LISTEN_HEALTH_SECONDS = 30.0
+MAX_BACKOFF_SECONDS = 5.0
+# Changes are only needed until every process has read them: keep an hour, prune now and then.
+KEEP_CHANGES_SECONDS = 3600
+PRUNE_EVERY_SECONDS = 600
+
+_reader = {"pid": None, "executor": None}
+
+
+def reader_executor():
+    """This process's one reader thread (made after fork: a thread does not survive one)."""
+    if _reader["pid"] != os.getpid():
+        _reader["pid"] = os.getpid()
+        _reader["executor"] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ic-live")
+    return _reader["executor"]
+
+
+def _call_closing_on_error(fn, args):
+    try:
+        return fn(*args)
+    except Exception:
+        # A broken connection must not poison the next read: the next one connects again.
+        connections.close_all()
+        raise
+
+
+async def in_reader_thread(fn, *args):
+    """fn(*args) on the live reader's thread and database connection."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(reader_executor(), partial(_call_closing_on_error, fn, args))
+
+
+@dataclass(frozen=True)
+class Look:
+    epoch: str
+    changes: list
+    newest_id: int
+
+
+def data_version():
+    """SQLite: a value that changes whenever another connection commits (None elsewhere).
+
+    Paired with the connection's identity: a new connection starts counting again."""
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA data_version")
+        return (id(connection.connection), cursor.fetchone()[0])
+
+
+def look(after_id):
+    rows = list(
+        Change.objects.filter(id__gt=after_id)
+        .order_by("id")
+        .values_list("id", "kind", "circle_id", "key_id", "session", "seq")[:BATCH]
+    )
+    newest = rows[-1][0] if rows else newest_change_id()
+    return Look(current_epoch(), rows, newest)
+
+
+def newest_change_id():
+    return Change.objects.aggregate(newest=Max("id"))["newest"] or 0
+
+
+def prune_changes():
+    """Deletes changes older than KEEP_CHANGES_SECONDS, but never the newest: it marks where
+    the log stands, so that a log that went back (a restore) can be told from a pruned one."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=KEEP_CHANGES_SECONDS)
+    newest = newest_change_id()
+    Change.objects.filter(created_at__lt=cutoff, id__lt=newest).delete()
+
+
+def listen_params():
+    """psycopg connection arguments for the LISTEN connection: Django's own, minus what only
+    its synchronous cursors use."""
+    params = connection.get_connection_params()
+    for sync_only in ("cursor_factory", "context", "prepare_threshold"):
+        params.pop(sync_only, None)
+    params.setdefault("application_name", "inquirycircle-live-listen")
+    return params
+
+
+class ChangeFeed:
+    """Calls `await on_changes(rows)` with each batch of new changes, and
+    `await on_resync(epoch_changed)` when the log cannot be followed row by row: after an
+    error, or when the database was replaced (its epoch changed, or the log went back)."""
+
+    def __init__(self, on_changes, on_resync):
+        self.on_changes = on_changes
+        self.on_resync = on_resync
+        self.last_id = None
+        self.epoch = None
+        self.listening = False
+        self._version = None
+        self._bell = asyncio.Event()
+        self._rang = False
+        self._next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
+
+    def ring(self):
+        self._rang = True
+        self._bell.set()
+
+    async def run(self):
+        """Forever: follow the log; on PostgreSQL, listen beside it."""
+        token = doorbell.install(asyncio.get_running_loop(), self.ring)
+        listener = None
+        if connection.vendor == "postgresql":
+            listener = asyncio.get_running_loop().create_task(self._listen_forever())
+        try:
+            await self._follow_forever()
+        finally:
+            doorbell.remove(token)
+            if listener is not None:
+                listener.cancel()
+
+    async def _follow_forever(self):
+        backoff = 0.1
+        while True:
+            try:
+                await self._follow()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("live feed: reading the change log failed; trying again")
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+                self._version = None
+                # What happened meanwhile is still in the log, but a hub's own read may have
+                # failed too: let it re-check every circle it follows.
+                await self._resync(epoch_changed=False)
+            else:
+                backoff = 0.1
+
+    async def _follow(self):
+        if self.last_id is None:
+            self.epoch, self.last_id = await in_reader_thread(_start)
+        while True:
+            await self._wait()
+            result = await in_reader_thread(self._look_if_changed)
+            if result is None:
+                continue
+            if result.epoch != self.epoch or result.newest_id < self.last_id:
+                # A restore: the log's numbers mean something else now. Start again from its end.
+                self.epoch, self.last_id = result.epoch, result.newest_id
+                await self._resync(epoch_changed=True)
+                continue
+            if result.changes:
+                self.last_id = result.changes[-1][0]
+                await self.on_changes(result.changes)
+                if len(result.changes) == BATCH:
+                    self.ring()  # more to read
+
+    async def _resync(self, epoch_changed):
+        try:
+            await self.on_resync(epoch_changed)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("live feed: re-checking the followed circles failed")
+
+    def _look_if_changed(self):
+        """Runs on the reader thread. None when SQLite says nothing was committed."""
+        rang, self._rang = self._rang, False
+        if time.monotonic() >= self._next_prune:
+            self._next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
+            prune_changes()
+        version = data_version()
+        if not rang and version is not None and version == self._version:
+            return None
+        self._version = version
+        return look(self.last_id)
+
+    async def _wait(self):
+        timeout = LISTENING_POLL_SECONDS if self.listening else settings.STREAM_POLL_SECONDS
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._bell.wait(), timeout)
+        self._bell.clear()
+
+    async def _listen_forever(self):
+        backoff = 0.1
+        while True:
+            try:
+                await self._listen()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning(
+                    "live feed: the LISTEN connection failed (%s); polling every %s s until "
+                    "it is back",
+                    str(error).strip().splitlines()[0] if str(error).strip() else type(error),
+                    settings.STREAM_POLL_SECONDS,
+                )
+            finally:
+                self.listening = False
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+
+    async def _listen(self):
+        import psycopg
+
+        params = await in_reader_thread(listen_params)
+        async with await psycopg.AsyncConnection.connect(autocommit=True, **params) as conn:
+            await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            self.listening = True
+            self.ring()  # whatever was committed while nobody listened
+            while True:
+                async for _ in conn.notifies(timeout=LISTEN_HEALTH_SECONDS):
+                    self.ring()
+                # Quiet for a while: make sure the connection is still there.
+                await conn.execute("SELECT 1")
+
+
+def _start():
+    return current_epoch(), newest_change_id()
