@@ -209,7 +209,9 @@ class ChangeFeed:
         return look(self.last_id)
 
     async def _wait(self):
-        timeout = LISTENING_POLL_SECONDS if self.listening else settings.STREAM_POLL_SECONDS
+        timeout = settings.STREAM_POLL_SECONDS
+        if self.listening:
+            timeout = max(timeout, LISTENING_POLL_SECONDS)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._bell.wait(), timeout)
         self._bell.clear()

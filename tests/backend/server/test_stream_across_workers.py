@@ -209,3 +209,30 @@ def test_a_stream_that_holds_numbers_from_before_a_restore_is_told(start_backend
     assert kind == "hello"
     assert hello["last_seq"] == 1  # below what the page holds: it must reload
     listener.close()
+
+
+def test_open_streams_hold_no_thread_and_no_database_connection(start_backend, demo, db_path):
+    import psutil
+
+    server = start_backend(workers=2)
+    participant = Session(server.url).sign_in(demo["participant_keys"][0])
+    # Every worker's live threads and connections start with its first stream.
+    warm, _ = listeners_on_every_worker(server, participant, demo["circle"])
+    hello_on_every_worker(warm)
+
+    def threads_and_database_files():
+        workers = [psutil.Process(pid) for pid in server.worker_pids()]
+        threads = sum(w.num_threads() for w in workers)
+        files = sum(str(db_path) in f.path for w in workers for f in w.open_files())
+        return threads, files
+
+    before = threads_and_database_files()
+    listeners = [StreamListener(participant, demo["circle"]) for _ in range(60)]
+    for listener in listeners:
+        assert listener.next_event()[0] == "hello"
+    during = threads_and_database_files()
+
+    assert during[0] <= before[0] + 2, (before, during)  # not one per stream
+    assert during[1] <= before[1] + 2, (before, during)
+    for listener in [*warm, *listeners]:
+        listener.close()
