@@ -37,6 +37,7 @@ from acceptance.steps.browser_steps import *  # noqa: F403
 from acceptance.steps.container_steps import *  # noqa: F403
 from acceptance.steps.handoff_steps import *  # noqa: F403
 from acceptance.steps.http_steps import *  # noqa: F403
+from acceptance.steps.live_steps import *  # noqa: F403
 from acceptance.steps.operations_steps import *  # noqa: F403
 from acceptance.steps.production_steps import *  # noqa: F403
 from acceptance.steps.replica_steps import *  # noqa: F403

@@ -157,7 +157,7 @@ STREAM_HEARTBEAT_SECONDS = env.float("IC_STREAM_HEARTBEAT", default=15.0)
 # delay for changes made by other processes (the look costs one PRAGMA when nothing changed);
 # on PostgreSQL, LISTEN/NOTIFY wakes the workers at once and this is only the fallback while
 # the listening connection is down.
-STREAM_POLL_SECONDS = env.float("IC_STREAM_POLL_INTERVAL", default=0.05)
+STREAM_POLL_SECONDS = env.float("IC_STREAM_POLL_INTERVAL", default=0.02)
 # How often each worker re-checks, in a few batched queries, that the keys, sessions and
 # circles behind its open streams are still good: a safety net for changes made outside the
 # app's actions (the actions themselves end streams at once).

@@ -1,0 +1,28 @@
+@live
+Feature: The live channel holds up
+  The facilitator's messages are what keeps a circle going when the video fails. Whoever loses
+  access is out of the live channel at once, on every backend worker, while everyone else goes
+  on receiving; and a circle with a long history opens as quickly as a new one.
+
+  @destructive
+  Scenario: A revoked participant's open streams end within a second
+    Given a new participant of the circle holds 6 open live streams
+    When the facilitator revokes that participant's key
+    Then every one of those streams ends within 1 second, saying "key_revoked"
+    And the circle's other participants still receive the facilitator's messages
+    And that participant's session cannot open the stream again
+
+  @destructive
+  Scenario: Signing out ends that browser's streams within a second
+    Given a new participant of the circle holds 6 open live streams
+    When that participant signs out
+    Then every one of those streams ends within 1 second, saying "signed_out"
+
+  @e2e @destructive
+  Scenario: A circle with 10,000 messages opens as quickly as a new one
+    Given a circle whose history holds 10000 messages
+    When its participant signs in
+    Then the participant sees its newest message within 3 seconds
+    And the participant's feed shows 50 messages, newest first
+    When the participant scrolls to the end of the feed
+    Then the participant's feed shows 100 messages, newest first
