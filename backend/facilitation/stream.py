@@ -7,16 +7,15 @@ holds higher numbers (a restore took them back) knows to reload. The stream ends
 `event: end` and the reason as soon as its key is revoked or expires, its session is signed
 out, or its circle is closed or deleted (facilitation.hub).
 
-Opening a stream is a few queries; once open it waits on the hub (ic_core.asgi runs these
-requests without a thread of their own), so streams cost neither a thread nor a database
-connection while they wait.
+Opening a stream is a few queries on the process's live reader thread (live.feed), which keeps
+one connection; once open it waits on the hub (ic_core.asgi runs these requests without a
+thread of their own), so streams cost neither a thread nor a database connection.
 """
 
 import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from access.authentication import key_for_session
 from circles.selectors import visible_circle
 from ic_core.errors import error_response
 from live.changes import current_epoch
+from live.feed import in_reader_thread
 
 from . import standing
 from .hub import Stream, hub
@@ -105,8 +105,8 @@ async def event_stream(opening):
         # Subscribed first, then the backlog: whatever is posted meanwhile waits in the
         # stream, and numbers already sent are skipped, so nothing is lost or doubled.
         while True:
-            backlog = await sync_to_async(encoded_messages_after)(
-                opening.holder.circle_id, sent, BACKLOG_BATCH
+            backlog = await in_reader_thread(
+                encoded_messages_after, opening.holder.circle_id, sent, BACKLOG_BATCH
             )
             if backlog:
                 yield b"".join(data for _, data in backlog)
@@ -137,7 +137,9 @@ async def message_stream(request):
         return error_response(405, "method_not_allowed", f'Method "{request.method}" not allowed.')
     slug = request.GET.get("circle")
     after = parse_after(request)
-    opening = await sync_to_async(open_stream)(request.session, slug, after)
+    # On the live reader's thread and its one long-lived connection: a reconnect storm costs
+    # queries, not a new database connection per stream.
+    opening = await in_reader_thread(open_stream, request.session, slug, after)
     if not isinstance(opening, Opening):
         return opening
     response = StreamingHttpResponse(event_stream(opening), content_type="text/event-stream")

@@ -7,8 +7,9 @@ connection) and hands the new changes to its hub. What wakes it:
 - on PostgreSQL, NOTIFY on the channel every change sends, heard on a LISTEN connection of its
   own (psycopg's async notifications), so workers on other machines hear a post within
   milliseconds;
-- otherwise a look every STREAM_POLL_SECONDS; on SQLite `PRAGMA data_version` tells whether any
-  other connection committed since the last look, so an idle look is one cheap statement.
+- otherwise a look every STREAM_POLL_SECONDS; on SQLite `PRAGMA data_version`, asked on the
+  event loop itself (SqliteWatch), tells whether any connection committed since the last look,
+  so an idle look costs microseconds and never reaches the reader thread.
 Its cost follows the changes, not the number of streams. Any error is logged and the feed
 carries on; after one it tells the hub to re-check what it may have missed.
 """
@@ -17,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -75,15 +77,41 @@ class Look:
     newest_id: int
 
 
-def data_version():
-    """SQLite: a value that changes whenever another connection commits (None elsewhere).
+class SqliteWatch:
+    """Whether any connection committed to the SQLite file since the last ask.
 
-    Paired with the connection's identity: a new connection starts counting again."""
+    `PRAGMA data_version` on a plain sqlite3 connection of its own takes microseconds, so the
+    event loop asks it itself: an idle look costs no thread hop and no ORM. Anything it cannot
+    tell (an error, a new file after a restore) counts as "changed", which only costs a look."""
+
+    def __init__(self, path):
+        self.path = path
+        self._conn = None
+        self._version = None
+
+    def changed(self):
+        try:
+            if self._conn is None:
+                self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=0.1)
+            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:
+            self.close()
+            return True
+        changed, self._version = version != self._version, version
+        return changed
+
+    def close(self):
+        if self._conn is not None:
+            self._conn.close()
+        self._conn, self._version = None, None
+
+
+def sqlite_watch():
     if connection.vendor != "sqlite":
         return None
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA data_version")
-        return (id(connection.connection), cursor.fetchone()[0])
+    name = str(connection.settings_dict["NAME"])
+    # An in-memory database (tests) has no file another connection could watch.
+    return None if ":memory:" in name or "mode=memory" in name else SqliteWatch(name)
 
 
 def look(after_id):
@@ -129,7 +157,7 @@ class ChangeFeed:
         self.last_id = None
         self.epoch = None
         self.listening = False
-        self._version = None
+        self._watch = None
         self._bell = asyncio.Event()
         self._rang = False
         self._next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
@@ -141,6 +169,7 @@ class ChangeFeed:
     async def run(self):
         """Forever: follow the log; on PostgreSQL, listen beside it."""
         token = doorbell.install(asyncio.get_running_loop(), self.ring)
+        self._watch = await in_reader_thread(sqlite_watch)
         listener = None
         if connection.vendor == "postgresql":
             listener = asyncio.get_running_loop().create_task(self._listen_forever())
@@ -148,6 +177,8 @@ class ChangeFeed:
             await self._follow_forever()
         finally:
             doorbell.remove(token)
+            if self._watch is not None:
+                self._watch.close()
             if listener is not None:
                 listener.cancel()
 
@@ -162,7 +193,6 @@ class ChangeFeed:
                 log.exception("live feed: reading the change log failed; trying again")
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
-                self._version = None
                 # What happened meanwhile is still in the log, but a hub's own read may have
                 # failed too: let it re-check every circle it follows.
                 await self._resync(epoch_changed=False)
@@ -174,9 +204,9 @@ class ChangeFeed:
             self.epoch, self.last_id = await in_reader_thread(_start)
         while True:
             await self._wait()
-            result = await in_reader_thread(self._look_if_changed)
-            if result is None:
+            if self._nothing_committed():
                 continue
+            result = await in_reader_thread(self._look)
             if result.epoch != self.epoch or result.newest_id < self.last_id:
                 # A restore: the log's numbers mean something else now. Start again from its end.
                 self.epoch, self.last_id = result.epoch, result.newest_id
@@ -196,16 +226,16 @@ class ChangeFeed:
         except Exception:
             log.exception("live feed: re-checking the followed circles failed")
 
-    def _look_if_changed(self):
-        """Runs on the reader thread. None when SQLite says nothing was committed."""
+    def _nothing_committed(self):
+        """True when SQLite says no connection committed since the last look."""
         rang, self._rang = self._rang, False
+        return not rang and self._watch is not None and not self._watch.changed()
+
+    def _look(self):
+        """Runs on the reader thread."""
         if time.monotonic() >= self._next_prune:
             self._next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
             prune_changes()
-        version = data_version()
-        if not rang and version is not None and version == self._version:
-            return None
-        self._version = version
         return look(self.last_id)
 
     async def _wait(self):

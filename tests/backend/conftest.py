@@ -15,7 +15,7 @@ import os
 import pytest
 from django.conf import settings
 from django.core.signals import request_finished
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.test import Client
 
 from access.actions import issue_keys
@@ -74,6 +74,17 @@ def postgres_server(request):
             pytrace=False,
         )
     return postgres.server_url()
+
+
+@pytest.fixture(autouse=True)
+def close_the_live_readers_connection():
+    """Stream openings and reads run on the live reader's thread (live.feed), which keeps its
+    connection: close it after each test, as PostgreSQL cannot drop a database in use."""
+    yield
+    from live import feed
+
+    if feed._reader["executor"] is not None:
+        feed.reader_executor().submit(connections.close_all).result(timeout=10)
 
 
 @pytest.fixture

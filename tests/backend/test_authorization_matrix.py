@@ -27,6 +27,9 @@ from circles.models import Circle
 from facilitation.actions import post_message
 from facilitation.models import Kind, Message
 
+# The stream's checks run on the live reader's thread, which sees only committed data.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 ANON = "anonymous"
 PART_A = "participant-A"
 FAC_A = "facilitator-A"

@@ -254,13 +254,16 @@ class StreamListener:
         self._client.close()
 
 
-def listeners_on_every_worker(server, session, circle, attempts=24):
+def listeners_on_every_worker(server, session, circle, attempts=60):
     """Open streams until each worker holds at least one; the kernel picks the worker.
 
-    Returns the listeners and a {worker pid: [listeners]} map.
+    Returns the listeners and a {worker pid: [listeners]} map. Opening a stream is quick, so an
+    idle worker may accept many in a row: a short pause between them lets the other one in.
     """
     listeners, by_worker = [], {}
-    for _ in range(attempts):
+    for attempt in range(attempts):
+        if attempt:
+            time.sleep(0.02 * min(attempt, 10))
         listener = StreamListener(session, circle)
         assert listener.status_code == 200
         listeners.append(listener)

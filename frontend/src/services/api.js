@@ -35,13 +35,20 @@ async function read(url, params) {
   return response.data
 }
 
+/** The query parameters that were given: a cursor left out must not reach the server as "null". */
+function given(params) {
+  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined && value !== null))
+}
+
 export const api = {
   verifyKey: (key) => write('post', '/auth/verify-key/', { key }),
   me: () => read('/auth/me/'),
   logout: () => write('post', '/auth/logout/'),
   listCircles: () => read('/circles/'),
   getCircle: (slug) => read(`/circles/${encodeURIComponent(slug)}/`),
-  listMessages: (slug, after = 0) => read('/messages/', { circle: slug, after }),
+  // One page (the newest without before/after): { results, older, newer, current_prompt, last_seq, epoch }.
+  listMessages: (slug, { before, after, limit } = {}) =>
+    read('/messages/', given({ circle: slug, before, after, limit })),
   postMessage: (slug, kind, body) => write('post', '/messages/', { circle: slug, kind, body }),
   listKeys: (slug) => read(`/circles/${encodeURIComponent(slug)}/keys/`),
   issueKeys: (slug, request) => write('post', `/circles/${encodeURIComponent(slug)}/keys/`, request),

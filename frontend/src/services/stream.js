@@ -4,6 +4,10 @@
 // server resumes exactly after the last message seen. When the server refuses outright (the
 // browser gives up: readyState CLOSED) we open a new EventSource from the last sequence number
 // after a pause, unless the caller says the session is gone.
+//
+// Each connection starts with a `hello` ({ epoch, last_seq }): after a database restore the
+// numbers may go back, and only the caller, which knows what it shows, can tell. The server
+// says why it ends a stream in an `end` event ({ reason, detail }) and then closes it.
 
 export const STATES = Object.freeze({
   CONNECTING: 'connecting',
@@ -19,13 +23,32 @@ export function streamUrl(slug, after) {
   return `/api/messages/stream/?${params}`
 }
 
+/** An event's JSON data, or null when it is not JSON (a garbled event must not break the page). */
+function parseData(event) {
+  try {
+    return JSON.parse(event.data)
+  } catch {
+    return null
+  }
+}
+
 /**
- * Opens the stream. Callbacks: onMessage(message), onState(state), shouldRetry() -> Promise<bool>
- * (asked when the server refused the stream). Returns { close() }.
+ * Opens the stream. Callbacks: onMessage(message), onState(state), onHello({ epoch, last_seq })
+ * (each time a connection opens), onEnd({ reason, detail }) (the server ended the stream; called
+ * just before onState(ENDED)), shouldRetry() -> Promise<bool> (asked when the server refused the
+ * stream). Returns { close() }.
  */
 export function openMessageStream(
   slug,
-  { after = 0, onMessage, onState, shouldRetry = async () => true, EventSourceImpl = EventSource },
+  {
+    after = 0,
+    onMessage,
+    onState,
+    onHello = () => {},
+    onEnd = () => {},
+    shouldRetry = async () => true,
+    EventSourceImpl = EventSource,
+  },
 ) {
   let lastSeq = after
   let source = null
@@ -42,8 +65,14 @@ export function openMessageStream(
       lastSeq = message.seq
       onMessage(message)
     }
-    source.addEventListener('end', () => {
+    source.addEventListener('hello', (event) => {
+      const hello = parseData(event)
+      if (hello) onHello(hello)
+    })
+    source.addEventListener('end', (event) => {
       stop()
+      const { reason = null, detail = '' } = parseData(event) ?? {}
+      onEnd({ reason, detail })
       onState(STATES.ENDED)
     })
     source.onerror = async () => {

@@ -6,55 +6,207 @@ import { openMessageStream, STATES } from '@/services/stream'
 
 import { useAuthStore } from './auth'
 
-// The open circle's messages: history first, then live over SSE, in sequence order.
+// After a database restore one reload brings the page and the stream back into agreement. A
+// server whose list and stream keep disagreeing gets a few reloads, never an endless loop.
+const MAX_RELOADS = 3
+const RELOAD_RETRY_MS = 3000
+
+/** Where `seq` is, or belongs, in a list in ascending seq order. */
+function indexOfSeq(list, seq) {
+  let low = 0
+  let high = list.length
+  while (low < high) {
+    const middle = (low + high) >> 1
+    if (list[middle].seq < seq) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
+/** Two lists in ascending seq order as one, each seq once. */
+function merge(a, b) {
+  const merged = []
+  let i = 0
+  let j = 0
+  while (i < a.length || j < b.length) {
+    const next = j === b.length || (i < a.length && a[i].seq <= b[j].seq) ? a[i++] : b[j++]
+    if (merged.at(-1)?.seq !== next.seq) merged.push(next)
+  }
+  return merged
+}
+
+/** The later of two prompts, either of which may be null; on a tie, the first. */
+function later(a, b) {
+  if (!a || !b) return a ?? b ?? null
+  return b.seq > a.seq ? b : a
+}
+
+// The open circle's messages: the newest page first, then live over SSE, then older pages as
+// the person asks for them; always in ascending sequence order.
 export const useMessagesStore = defineStore('messages', () => {
   const slug = ref(null)
   const messages = ref([])
   const connection = ref(STATES.CONNECTING)
+  const older = ref(null) // the cursor for the previous page (before=); null when nothing is older
+  const loadingOlder = ref(false)
+  const olderLoaded = ref(false) // an older page was added: the list is more than one page
+  const pagePrompt = ref(null) // the circle's latest prompt as the pages say, even if not loaded
+  const endReason = ref(null) // why the server ended the stream (`end` event), once known
+  let epoch = null // which numbering the shown messages belong to (changes on a restore)
+  let streamAfter = 0 // the seq the current stream was opened after
+  let openStream = openMessageStream
   let stream = null
-  let generation = 0 // bumped by every follow() and stop(): a stale follow() stands down
+  let reloads = 0 // reloads since a hello last agreed with the page
+  let retryTimer = null
+  let generation = 0 // bumped by every follow(), reload and stop(): stale work stands down
 
   const lastSeq = computed(() => messages.value.at(-1)?.seq ?? 0)
-  const currentPrompt = computed(() => messages.value.findLast((m) => m.kind === 'prompt') ?? null)
+  const hasOlder = computed(() => older.value !== null)
+  // A prompt older than the loaded page stays pinned until a newer one is loaded or arrives.
+  const currentPrompt = computed(() =>
+    later(pagePrompt.value, messages.value.findLast((m) => m.kind === 'prompt') ?? null),
+  )
 
+  /** Adds one message. Live ones come in order, so the usual case is one push, not a sort. */
   function add(message) {
-    if (messages.value.some((m) => m.seq === message.seq)) return
-    messages.value.push(message)
-    messages.value.sort((a, b) => a.seq - b.seq)
+    const list = messages.value
+    if (!list.length || message.seq > list.at(-1).seq) {
+      list.push(message)
+      return
+    }
+    const at = indexOfSeq(list, message.seq)
+    if (list[at]?.seq === message.seq) return // already shown
+    list.splice(at, 0, message)
   }
 
-  /** Loads the history, then follows the live stream from where the history ends. */
-  async function follow(circleSlug, { openStream = openMessageStream } = {}) {
+  /** Shows the newest page of the circle's messages, then follows the live stream from there. */
+  async function follow(circleSlug, { openStream: opener = openMessageStream } = {}) {
     stop()
-    const mine = generation
     slug.value = circleSlug
+    openStream = opener
+    reloads = 0
+    endReason.value = null
     messages.value = []
-    const history = await api.listMessages(circleSlug)
+    forgetPage()
+    pagePrompt.value = null
+    await showNewest(generation)
+  }
+
+  function forgetPage() {
+    older.value = null
+    loadingOlder.value = false
+    olderLoaded.value = false
+    epoch = null
+  }
+
+  async function showNewest(mine) {
+    const page = await api.listMessages(slug.value)
     if (mine !== generation) return
-    history.forEach(add)
-    const auth = useAuthStore()
-    stream = openStream(circleSlug, {
-      after: lastSeq.value,
-      onMessage: add,
+    messages.value = [...page.results]
+    older.value = page.older ?? null
+    pagePrompt.value = page.current_prompt ?? null
+    epoch = page.epoch
+    // After the newest message the page holds; an empty page still knows the circle's last seq.
+    listen(mine, page.results.at(-1)?.seq ?? page.last_seq ?? 0)
+  }
+
+  function listen(mine, after) {
+    let ending = null
+    streamAfter = after
+    stream = openStream(slug.value, {
+      after,
+      onMessage: (message) => {
+        if (mine === generation) add(message)
+      },
+      onHello: (hello) => {
+        if (mine !== generation) return
+        if (sameNumbers(hello)) reloads = 0
+        else renumbered()
+      },
+      onEnd: ({ reason }) => {
+        ending = reason
+      },
       onState: (state) => {
+        if (mine !== generation) return
         connection.value = state
-        // The server ended the stream (key revoked, session gone): find out whether we are
-        // still signed in, so the room can send the person back to key entry.
-        if (state === STATES.ENDED) auth.refresh().catch(() => {})
+        if (state === STATES.ENDED) settleEnd(mine, ending)
       },
-      // Refused: retry while the session is good; otherwise the key was revoked or signed out.
-      shouldRetry: async () => {
-        try {
-          return (await auth.refresh()) !== null
-        } catch {
-          return true // the server is unreachable: keep trying
-        }
-      },
+      shouldRetry: sessionStillGood,
     })
+  }
+
+  /** Whether the server still numbers messages as the shown ones are numbered. */
+  function sameNumbers(report) {
+    return report.epoch === epoch && report.last_seq >= Math.max(lastSeq.value, streamAfter)
+  }
+
+  /** The numbers changed under what is shown (a restore): show the newest page again, no gap. */
+  function renumbered() {
+    if (reloads >= MAX_RELOADS) return // the list and the stream keep disagreeing: keep what is shown
+    reloads += 1
+    reload()
+  }
+
+  async function reload() {
+    stop() // the old stream and an older page on its way belong to the old numbering
+    const mine = generation
+    forgetPage()
+    connection.value = STATES.RECONNECTING
+    try {
+      await showNewest(mine)
+    } catch {
+      if (mine !== generation) return
+      const retry = await sessionStillGood()
+      if (mine !== generation) return
+      if (retry) retryTimer = setTimeout(reload, RELOAD_RETRY_MS)
+      else connection.value = STATES.ENDED // signed out: the room sends the person to key entry
+    }
+  }
+
+  // The stream was refused or a reload failed: try again while the session is good; otherwise
+  // the key was revoked or the person signed out.
+  async function sessionStillGood() {
+    try {
+      return (await useAuthStore().refresh()) !== null
+    } catch {
+      return true // the server is unreachable: keep trying
+    }
+  }
+
+  // The server ended the stream (key revoked, session gone, circle closed): find out whether we
+  // are still signed in, and only then say why it ended, so the room that reads the reason can
+  // trust auth.signedIn beside it (a signed-out person goes to key entry, not the circle list).
+  async function settleEnd(mine, reason) {
+    await useAuthStore()
+      .refresh()
+      .catch(() => {})
+    if (mine === generation) endReason.value = reason
+  }
+
+  /** Adds the page before the oldest shown; a call while one is on its way does nothing. */
+  async function loadOlder() {
+    if (loadingOlder.value || older.value === null) return
+    const mine = generation
+    loadingOlder.value = true
+    try {
+      const page = await api.listMessages(slug.value, { before: older.value })
+      if (mine !== generation) return
+      if (!sameNumbers(page)) {
+        renumbered() // this page does not fit with what is shown
+        return
+      }
+      messages.value = merge(page.results, messages.value)
+      older.value = page.older ?? null
+      olderLoaded.value = true
+      pagePrompt.value = later(pagePrompt.value, page.current_prompt ?? null)
+    } finally {
+      if (mine === generation) loadingOlder.value = false
+    }
   }
 
   function stop() {
     generation += 1
+    clearTimeout(retryTimer)
     stream?.close()
     stream = null
   }
@@ -65,5 +217,20 @@ export const useMessagesStore = defineStore('messages', () => {
     return message
   }
 
-  return { slug, messages, connection, lastSeq, currentPrompt, follow, stop, post, add }
+  return {
+    slug,
+    messages,
+    connection,
+    lastSeq,
+    hasOlder,
+    loadingOlder,
+    olderLoaded,
+    currentPrompt,
+    endReason,
+    follow,
+    loadOlder,
+    stop,
+    post,
+    add,
+  }
 })

@@ -1,14 +1,18 @@
 import { mount } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import MessageFeed from '@/components/circle/MessageFeed.vue'
 import { STATES } from '@/services/stream'
 
-import { message } from '../helpers/fakes'
+import { FakeIntersectionObserver, message } from '../helpers/fakes'
 
-function setup(messages, connection = STATES.LIVE) {
-  return mount(MessageFeed, { props: { messages, connection } })
+function setup(messages, connection = STATES.LIVE, paging = {}) {
+  return mount(MessageFeed, { props: { messages, connection, ...paging } })
 }
+
+const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i))
+const loadOlderButton = (wrapper) => wrapper.find('[data-testid="load-older"]')
+const olderStatus = (wrapper) => wrapper.find('[data-testid="older-status"]')
 
 describe('MessageFeed', () => {
   it('renders bodies as text, never as HTML', () => {
@@ -85,5 +89,153 @@ describe('MessageFeed', () => {
     expect(status.attributes('role')).toBe('status')
     expect(status.attributes('data-state')).toBe(state)
     expect(status.text()).toBe(label)
+  })
+})
+
+describe('MessageFeed: older messages', () => {
+  beforeEach(() => {
+    FakeIntersectionObserver.reset()
+    vi.stubGlobal('IntersectionObserver', FakeIntersectionObserver)
+  })
+
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  it('offers "Show older messages" after the list while something is older, and asks for it', async () => {
+    const wrapper = setup(range(51, 60), STATES.LIVE, { hasOlder: true })
+
+    const button = loadOlderButton(wrapper)
+    expect(button.text()).toBe('Show older messages')
+    expect(button.attributes('type')).toBe('button')
+    // After the list: the oldest message is the last one shown.
+    const list = wrapper.find('[data-testid="message-list"]').element
+    expect(list.compareDocumentPosition(button.element) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
+
+    await button.trigger('click')
+
+    expect(wrapper.emitted('load-older')).toHaveLength(1)
+  })
+
+  it('offers no button when nothing is older', () => {
+    const wrapper = setup(range(1, 10), STATES.LIVE, { hasOlder: false })
+
+    expect(loadOlderButton(wrapper).exists()).toBe(false)
+  })
+
+  it('says "Loading older messages…" in a polite status while a page loads, and nothing otherwise', async () => {
+    const wrapper = setup(range(51, 60), STATES.LIVE, { hasOlder: true, loadingOlder: true })
+
+    expect(olderStatus(wrapper).attributes('role')).toBe('status')
+    expect(olderStatus(wrapper).text()).toBe('Loading older messages…')
+
+    await wrapper.setProps({ loadingOlder: false })
+    expect(olderStatus(wrapper).exists()).toBe(true) // stays in the page for the next time
+    expect(olderStatus(wrapper).text()).toBe('')
+  })
+
+  it('marks the beginning of the messages once older pages were loaded and nothing older remains', async () => {
+    const wrapper = setup(range(1, 60), STATES.LIVE, { hasOlder: true, olderLoaded: true })
+    expect(wrapper.find('[data-testid="feed-start"]').exists()).toBe(false)
+
+    await wrapper.setProps({ hasOlder: false })
+
+    expect(wrapper.find('[data-testid="feed-start"]').text()).toBe("Beginning of the circle's messages")
+    expect(loadOlderButton(wrapper).exists()).toBe(false)
+  })
+
+  it('does not mark the beginning when the whole circle fits in one page', () => {
+    const wrapper = setup(range(1, 10), STATES.LIVE, { hasOlder: false, olderLoaded: false })
+
+    expect(wrapper.find('[data-testid="feed-start"]').exists()).toBe(false)
+  })
+
+  it('shows why older messages could not be loaded', () => {
+    const wrapper = setup(range(51, 60), STATES.LIVE, { hasOlder: true, olderError: 'Could not load older messages.' })
+
+    expect(wrapper.find('[role="alert"]').text()).toBe('Could not load older messages.')
+    expect(loadOlderButton(wrapper).exists()).toBe(true) // to try again
+  })
+
+  it('asks for older messages by itself when the end of the list comes into view', async () => {
+    const wrapper = setup(range(51, 60), STATES.LIVE, { hasOlder: true })
+    const observer = FakeIntersectionObserver.last
+    await wrapper.vm.$nextTick()
+    expect(observer.targets.size).toBe(1)
+
+    observer.report(false)
+    expect(wrapper.emitted('load-older')).toBeUndefined()
+
+    observer.report(true)
+    expect(wrapper.emitted('load-older')).toHaveLength(1)
+  })
+
+  it('watches the end of the list only while an older page can be asked for', async () => {
+    const wrapper = setup(range(51, 60), STATES.LIVE, { hasOlder: true })
+    const observer = FakeIntersectionObserver.last
+    await wrapper.vm.$nextTick()
+
+    await wrapper.setProps({ loadingOlder: true })
+    expect(observer.targets.size).toBe(0) // no second request while one is on its way
+
+    await wrapper.setProps({ loadingOlder: false })
+    expect(observer.targets.size).toBe(1) // a fresh look: still in view means the next page
+
+    await wrapper.setProps({ olderError: 'Could not load older messages.' })
+    expect(observer.targets.size).toBe(0) // after a failure only the button asks again
+
+    await wrapper.setProps({ olderError: '', hasOlder: false })
+    expect(observer.targets.size).toBe(0)
+  })
+
+  it('stops watching when it unmounts', async () => {
+    const wrapper = setup(range(51, 60), STATES.LIVE, { hasOlder: true })
+    const observer = FakeIntersectionObserver.last
+
+    wrapper.unmount()
+
+    expect(observer.disconnected).toBe(true)
+  })
+
+  it('still works by the button where there is no IntersectionObserver', async () => {
+    vi.stubGlobal('IntersectionObserver', undefined)
+    const wrapper = setup(range(51, 60), STATES.LIVE, { hasOlder: true })
+
+    await loadOlderButton(wrapper).trigger('click')
+
+    expect(wrapper.emitted('load-older')).toHaveLength(1)
+    wrapper.unmount()
+  })
+
+  it('shows an older page after the messages already shown, newest first', async () => {
+    const wrapper = setup(range(3, 4), STATES.LIVE, { hasOlder: true })
+
+    await wrapper.setProps({ messages: range(1, 4), hasOlder: false, olderLoaded: true })
+
+    const bodies = wrapper.findAll('[data-testid="message-body"]').map((b) => b.text())
+    expect(bodies).toEqual(['message 4', 'message 3', 'message 2', 'message 1'])
+  })
+
+  it('announces a new live message, but not an older page arriving', async () => {
+    const wrapper = setup([message(51, 'announcement', 'Welcome'), message(52, 'prompt', 'What did you notice?', 'Ben')], STATES.LIVE, {
+      hasOlder: true,
+    })
+    const announcer = () => wrapper.find('[data-testid="feed-announcer"]').text()
+    expect(announcer()).toBe('Prompt from Ben: What did you notice?')
+    // A screen reader speaks when the live region's content changes, even to the same words.
+    const changes = []
+    const watcher = new MutationObserver((records) => changes.push(...records))
+    watcher.observe(wrapper.find('[data-testid="feed-announcer"]').element, { childList: true, characterData: true, subtree: true })
+    const changed = () => changes.length + watcher.takeRecords().length > 0
+
+    await wrapper.setProps({ loadingOlder: true })
+    await wrapper.setProps({ messages: [message(49, 'time_cue', 'Old cue'), message(50), ...wrapper.props('messages')], loadingOlder: false })
+    expect(announcer()).toBe('Prompt from Ben: What did you notice?')
+    expect(changed()).toBe(false)
+
+    await wrapper.setProps({ messages: [...wrapper.props('messages'), message(53, 'time_cue', '5 minutes left')] })
+    expect(announcer()).toBe('Time cue from Ann: 5 minutes left')
+    expect(changed()).toBe(true)
+    watcher.disconnect()
   })
 })

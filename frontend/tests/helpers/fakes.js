@@ -1,4 +1,4 @@
-// Stand-ins for the browser's EventSource and Jitsi's IFrame API.
+// Stand-ins for the browser's EventSource and IntersectionObserver, and Jitsi's IFrame API.
 
 /** An EventSource that never touches the network; tests drive it. */
 export class FakeEventSource {
@@ -65,6 +65,47 @@ export class FakeEventSource {
   }
 }
 
+/** An IntersectionObserver that watches nothing by itself; tests say what is in view. */
+export class FakeIntersectionObserver {
+  static instances = []
+
+  constructor(callback, options) {
+    this.callback = callback
+    this.options = options
+    this.targets = new Set()
+    this.disconnected = false
+    FakeIntersectionObserver.instances.push(this)
+  }
+
+  static reset() {
+    FakeIntersectionObserver.instances = []
+  }
+
+  static get last() {
+    return FakeIntersectionObserver.instances.at(-1)
+  }
+
+  observe(target) {
+    this.targets.add(target)
+  }
+
+  unobserve(target) {
+    this.targets.delete(target)
+  }
+
+  disconnect() {
+    this.targets.clear()
+    this.disconnected = true
+  }
+
+  // --- driven by tests ---
+  /** Reports every observed target as in view (or not), as the browser does after a scroll. */
+  report(isIntersecting) {
+    const entries = [...this.targets].map((target) => ({ target, isIntersecting }))
+    if (entries.length) this.callback(entries, this)
+  }
+}
+
 /**
  * JitsiMeetExternalAPI: records what the app asks of it; tests fire its events.
  * Like the real object (which talks to a cross-origin iframe), it breaks when called through a
@@ -114,4 +155,18 @@ export const message = (seq, kind = 'announcement', body = `message ${seq}`, aut
   body,
   author,
   created: '2025-03-04T18:30:00Z',
+})
+
+/**
+ * One page of GET /api/messages/ as the backend answers it: the newest page by default (nothing
+ * newer), its current prompt the latest prompt it holds, all numbered in epoch "e1".
+ */
+export const page = (results = [], overrides = {}) => ({
+  results,
+  older: null,
+  newer: null,
+  current_prompt: results.findLast((m) => m.kind === 'prompt') ?? null,
+  last_seq: results.at(-1)?.seq ?? 0,
+  epoch: 'e1',
+  ...overrides,
 })

@@ -277,12 +277,32 @@ describe('CSRF', () => {
 
 describe('requests', () => {
   it('sends reads to /api with their query parameters', async () => {
-    http.defaults.adapter = route({ 'get /messages/': ok([]) })
+    http.defaults.adapter = route({ 'get /messages/': ok({ results: [] }) })
 
-    await api.listMessages('demo', 4)
+    await api.listMessages('demo', { after: 4 })
 
     expect(seen[0].baseURL).toBe('/api')
     expect(seen[0].params).toEqual({ circle: 'demo', after: 4 })
+  })
+
+  it('asks for the newest page of messages with only the circle, and returns the page', async () => {
+    const newest = { results: [{ seq: 9 }], older: 8, newer: null, current_prompt: null, last_seq: 9, epoch: 'e1' }
+    http.defaults.adapter = route({ 'get /messages/': ok(newest) })
+
+    await expect(api.listMessages('demo')).resolves.toEqual(newest)
+
+    expect(seen[0].params).toEqual({ circle: 'demo' })
+    expect(http.getUri(seen[0])).toBe('/api/messages/?circle=demo')
+  })
+
+  it('sends the paging parameters that were given, and no others', async () => {
+    http.defaults.adapter = route({ 'get /messages/': ok({ results: [] }) })
+
+    await api.listMessages('demo', { before: 951, limit: 20 })
+    await api.listMessages('demo', { before: null, after: undefined })
+
+    expect(http.getUri(seen[0])).toBe('/api/messages/?circle=demo&before=951&limit=20')
+    expect(seen[1].params).toEqual({ circle: 'demo' })
   })
 
   it('escapes slugs placed in a path', async () => {

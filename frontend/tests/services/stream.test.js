@@ -145,13 +145,62 @@ describe('openMessageStream', () => {
     expect(FakeEventSource.instances).toHaveLength(1)
   })
 
+  it("hands each connection's hello to onHello, parsed", async () => {
+    vi.useFakeTimers()
+    const onHello = vi.fn()
+    open('demo', { onHello, shouldRetry: async () => true })
+    FakeEventSource.last.dispatch('hello', '{"epoch": "f3a9", "last_seq": 10000}')
+
+    expect(onHello).toHaveBeenCalledWith({ epoch: 'f3a9', last_seq: 10000 })
+
+    // A new EventSource after a refusal says hello again, perhaps with other numbers.
+    await FakeEventSource.last.fail(FakeEventSource.CLOSED)
+    await vi.advanceTimersByTimeAsync(3000)
+    FakeEventSource.last.dispatch('hello', '{"epoch": "b7c1", "last_seq": 12}')
+
+    expect(onHello.mock.calls.map(([hello]) => hello)).toEqual([
+      { epoch: 'f3a9', last_seq: 10000 },
+      { epoch: 'b7c1', last_seq: 12 },
+    ])
+  })
+
+  it('ignores a hello that is not JSON', () => {
+    const onHello = vi.fn()
+    open('demo', { onHello })
+
+    FakeEventSource.last.dispatch('hello', 'not json')
+
+    expect(onHello).not.toHaveBeenCalled()
+  })
+
+  it("gives onEnd the end event's reason and detail, before the state says ended", () => {
+    const onEnd = vi.fn(() => states.push('onEnd'))
+    open('demo', { onEnd })
+    FakeEventSource.last.open()
+
+    FakeEventSource.last.dispatch('end', '{"reason": "circle_closed", "detail": "This circle was closed."}')
+
+    expect(onEnd).toHaveBeenCalledWith({ reason: 'circle_closed', detail: 'This circle was closed.' })
+    expect(states.slice(-2)).toEqual(['onEnd', STATES.ENDED])
+  })
+
+  it('ends with no reason when the end event carries no JSON', () => {
+    const onEnd = vi.fn()
+    open('demo', { onEnd })
+
+    FakeEventSource.last.dispatch('end', '')
+
+    expect(onEnd).toHaveBeenCalledWith({ reason: null, detail: '' })
+    expect(states.at(-1)).toBe(STATES.ENDED)
+  })
+
   it("ends and closes the source on the server's 'end' event", async () => {
     vi.useFakeTimers()
     open()
     const source = FakeEventSource.last
     source.open()
 
-    source.dispatch('end', '{"reason": "session ended"}')
+    source.dispatch('end', '{"reason": "session_ended", "detail": "The session ended."}')
 
     expect(states.at(-1)).toBe(STATES.ENDED)
     expect(source.closed).toBe(true)

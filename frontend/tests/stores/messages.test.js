@@ -1,3 +1,4 @@
+import { flushPromises } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
@@ -6,7 +7,7 @@ import { STATES } from '@/services/stream'
 import { useAuthStore } from '@/stores/auth'
 import { useMessagesStore } from '@/stores/messages'
 
-import { message } from '../helpers/fakes'
+import { message, page } from '../helpers/fakes'
 import { deferred, httpError, networkError } from '../helpers/http'
 
 // A stream opener that records what the store asked for; tests play the server's part.
@@ -29,13 +30,13 @@ beforeEach(() => {
 const seqs = () => store.messages.map((m) => m.seq)
 
 describe('messages store: follow', () => {
-  it('loads the history, then opens the stream after its last sequence', async () => {
-    const list = vi.spyOn(api, 'listMessages').mockResolvedValue([message(1), message(2), message(5)])
+  it('loads the newest page, then opens the stream after the newest message it holds', async () => {
+    const list = vi.spyOn(api, 'listMessages').mockResolvedValue(page([message(1), message(2), message(5)]))
     const { openStream, opened } = fakeOpener()
 
     await store.follow('demo', { openStream })
 
-    expect(list).toHaveBeenCalledWith('demo')
+    expect(list).toHaveBeenCalledWith('demo') // no cursor: the newest page
     expect(seqs()).toEqual([1, 2, 5])
     expect(openStream).toHaveBeenCalledTimes(1)
     expect(opened[0].slug).toBe('demo')
@@ -44,7 +45,7 @@ describe('messages store: follow', () => {
     expect(store.lastSeq).toBe(5)
   })
 
-  it('opens the stream only after the history has arrived', async () => {
+  it('opens the stream only after the page has arrived', async () => {
     const history = deferred()
     vi.spyOn(api, 'listMessages').mockReturnValue(history.promise)
     const { openStream } = fakeOpener()
@@ -53,13 +54,13 @@ describe('messages store: follow', () => {
     await Promise.resolve()
     expect(openStream).not.toHaveBeenCalled()
 
-    history.resolve([message(3)])
+    history.resolve(page([message(3)]))
     await following
     expect(openStream.mock.calls[0][1].after).toBe(3)
   })
 
   it('opens the stream after 0 for a circle with no messages yet', async () => {
-    vi.spyOn(api, 'listMessages').mockResolvedValue([])
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
     const { openStream, opened } = fakeOpener()
 
     await store.follow('demo', { openStream })
@@ -67,8 +68,26 @@ describe('messages store: follow', () => {
     expect(opened[0].options.after).toBe(0)
   })
 
+  it("opens the stream after the page's last_seq when the page is empty", async () => {
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([], { last_seq: 40 }))
+    const { openStream, opened } = fakeOpener()
+
+    await store.follow('demo', { openStream })
+
+    expect(opened[0].options.after).toBe(40)
+  })
+
+  it('opens the stream after the newest message the page holds, even when last_seq is higher', async () => {
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([message(4), message(6)], { last_seq: 9 }))
+    const { openStream, opened } = fakeOpener()
+
+    await store.follow('demo', { openStream })
+
+    expect(opened[0].options.after).toBe(6)
+  })
+
   it('appends live messages in sequence order and ignores duplicates', async () => {
-    vi.spyOn(api, 'listMessages').mockResolvedValue([message(1), message(2)])
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([message(1), message(2)]))
     const { openStream, opened } = fakeOpener()
     await store.follow('demo', { openStream })
     const { onMessage } = opened[0].options
@@ -82,8 +101,35 @@ describe('messages store: follow', () => {
     expect(seqs()).toEqual([1, 2, 3, 4, 5])
   })
 
+  it('adds a message that arrives in order without sorting the list', async () => {
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([message(1), message(2)]))
+    const { openStream, opened } = fakeOpener()
+    await store.follow('demo', { openStream })
+    const sort = vi.spyOn(Array.prototype, 'sort')
+
+    opened[0].options.onMessage(message(3))
+    opened[0].options.onMessage(message(4))
+
+    expect(sort).not.toHaveBeenCalled()
+    expect(seqs()).toEqual([1, 2, 3, 4])
+  })
+
+  it('puts a late message in its place, once', async () => {
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([message(2), message(5), message(9)]))
+    const { openStream, opened } = fakeOpener()
+    await store.follow('demo', { openStream })
+    const { onMessage } = opened[0].options
+
+    onMessage(message(7))
+    onMessage(message(1))
+    onMessage(message(7))
+    onMessage(message(3))
+
+    expect(seqs()).toEqual([1, 2, 3, 5, 7, 9])
+  })
+
   it('reflects the stream state', async () => {
-    vi.spyOn(api, 'listMessages').mockResolvedValue([])
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
     const { openStream, opened } = fakeOpener()
     await store.follow('demo', { openStream })
 
@@ -94,10 +140,10 @@ describe('messages store: follow', () => {
   })
 
   it('currentPrompt is the latest prompt, not the latest message', async () => {
-    vi.spyOn(api, 'listMessages').mockResolvedValue([
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([
       message(1, 'prompt', 'First question'),
       message(2, 'announcement', 'Welcome'),
-    ])
+    ]))
     const { openStream, opened } = fakeOpener()
     await store.follow('demo', { openStream })
     expect(store.currentPrompt.body).toBe('First question')
@@ -110,14 +156,14 @@ describe('messages store: follow', () => {
   })
 
   it('currentPrompt is null when there is no prompt', async () => {
-    vi.spyOn(api, 'listMessages').mockResolvedValue([message(1, 'announcement')])
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([message(1, 'announcement')]))
     await store.follow('demo', fakeOpener())
 
     expect(store.currentPrompt).toBeNull()
   })
 
   it('following again closes the previous stream and starts from an empty list', async () => {
-    vi.spyOn(api, 'listMessages').mockResolvedValueOnce([message(1), message(2)]).mockResolvedValueOnce([message(1, 'prompt', 'other circle')])
+    vi.spyOn(api, 'listMessages').mockResolvedValueOnce(page([message(1), message(2)])).mockResolvedValueOnce(page([message(1, 'prompt', 'other circle')]))
     const { openStream, opened } = fakeOpener()
 
     await store.follow('demo', { openStream })
@@ -129,7 +175,7 @@ describe('messages store: follow', () => {
   })
 
   it('stop() closes the stream', async () => {
-    vi.spyOn(api, 'listMessages').mockResolvedValue([])
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
     const { openStream, opened } = fakeOpener()
     await store.follow('demo', { openStream })
 
@@ -138,7 +184,7 @@ describe('messages store: follow', () => {
     expect(opened[0].close).toHaveBeenCalledTimes(1)
   })
 
-  it('propagates a failure to load the history and opens no stream', async () => {
+  it('propagates a failure to load the page and opens no stream', async () => {
     const missing = httpError(404, { error: 'not_found', detail: 'x' })
     vi.spyOn(api, 'listMessages').mockRejectedValue(missing)
     const { openStream } = fakeOpener()
@@ -147,22 +193,22 @@ describe('messages store: follow', () => {
     expect(openStream).not.toHaveBeenCalled()
   })
 
-  // Leaving the room (CircleRoomView calls stop() on unmount) while the history is still loading.
-  it('opens no stream when stop() was called while the history was loading', async () => {
+  // Leaving the room (CircleRoomView calls stop() on unmount) while the page is still loading.
+  it('opens no stream when stop() was called while the page was loading', async () => {
     const history = deferred()
     vi.spyOn(api, 'listMessages').mockReturnValue(history.promise)
     const { openStream, opened } = fakeOpener()
 
     const following = store.follow('demo', { openStream })
     store.stop()
-    history.resolve([message(1)])
+    history.resolve(page([message(1)]))
     await following.catch(() => {})
 
     const stillOpen = opened.filter((stream) => !stream.close.mock.calls.length)
     expect(stillOpen).toEqual([])
   })
 
-  // Switching circles (the room's slug prop changes) before the first circle's history arrived.
+  // Switching circles (the room's slug prop changes) before the first circle's page arrived.
   it('a newer follow() wins over one still loading: one stream, only the newer circle', async () => {
     const first = deferred()
     const second = deferred()
@@ -171,9 +217,9 @@ describe('messages store: follow', () => {
 
     const followingA = store.follow('circle-a', { openStream })
     const followingB = store.follow('circle-b', { openStream })
-    second.resolve([message(1, 'announcement', 'from b')])
+    second.resolve(page([message(1, 'announcement', 'from b')]))
     await followingB
-    first.resolve([message(1, 'announcement', 'from a'), message(2, 'announcement', 'from a')])
+    first.resolve(page([message(1, 'announcement', 'from a'), message(2, 'announcement', 'from a')]))
     await followingA.catch(() => {})
 
     expect(store.slug).toBe('circle-b')
@@ -185,7 +231,7 @@ describe('messages store: follow', () => {
 
 describe('messages store: shouldRetry', () => {
   async function followed() {
-    vi.spyOn(api, 'listMessages').mockResolvedValue([])
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
     const { openStream, opened } = fakeOpener()
     await store.follow('demo', { openStream })
     return opened[0].options.shouldRetry
@@ -218,7 +264,7 @@ describe('messages store: shouldRetry', () => {
 
 describe('messages store: post', () => {
   it('posts to the followed circle and shows the message at once', async () => {
-    vi.spyOn(api, 'listMessages').mockResolvedValue([message(1)])
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([message(1)]))
     const post = vi.spyOn(api, 'postMessage').mockResolvedValue(message(2, 'prompt', 'Why?'))
     await store.follow('demo', fakeOpener())
 
@@ -229,7 +275,7 @@ describe('messages store: post', () => {
   })
 
   it('adds the message once even when the stream delivers it too (before or after)', async () => {
-    vi.spyOn(api, 'listMessages').mockResolvedValue([])
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
     const { openStream, opened } = fakeOpener()
     await store.follow('demo', { openStream })
     const { onMessage } = opened[0].options
@@ -246,12 +292,429 @@ describe('messages store: post', () => {
   })
 
   it('passes a refused post on and adds nothing', async () => {
-    vi.spyOn(api, 'listMessages').mockResolvedValue([])
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
     await store.follow('demo', fakeOpener())
     const refused = httpError(403, { error: 'forbidden', detail: 'x' })
     vi.spyOn(api, 'postMessage').mockRejectedValue(refused)
 
     await expect(store.post('prompt', 'a')).rejects.toBe(refused)
     expect(store.messages).toEqual([])
+  })
+})
+
+// Seqs from..to, ascending: a page's worth of announcements.
+const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i))
+
+describe('messages store: older pages', () => {
+  async function followed(newest = page(range(51, 100), { older: 51 })) {
+    const list = vi.spyOn(api, 'listMessages').mockResolvedValueOnce(newest)
+    const { openStream, opened } = fakeOpener()
+    await store.follow('demo', { openStream })
+    return { list, opened }
+  }
+
+  it('knows from the newest page whether something is older', async () => {
+    await followed()
+    expect(store.hasOlder).toBe(true)
+    expect(store.olderLoaded).toBe(false)
+
+    await followed(page(range(1, 10)))
+    expect(store.hasOlder).toBe(false)
+  })
+
+  it('loads the page before the oldest shown and puts it first, in order', async () => {
+    const { list } = await followed()
+    list.mockResolvedValueOnce(page(range(1, 50), { last_seq: 100 }))
+
+    await store.loadOlder()
+
+    expect(list).toHaveBeenLastCalledWith('demo', { before: 51 })
+    expect(seqs()).toEqual(range(1, 100).map((m) => m.seq))
+    expect(store.hasOlder).toBe(false)
+    expect(store.olderLoaded).toBe(true)
+    expect(store.lastSeq).toBe(100)
+  })
+
+  it('pages back with each older cursor in turn', async () => {
+    const { list } = await followed(page(range(21, 30), { older: 21 }))
+    list
+      .mockResolvedValueOnce(page(range(11, 20), { older: 11, last_seq: 30 }))
+      .mockResolvedValueOnce(page(range(1, 10), { last_seq: 30 }))
+
+    await store.loadOlder()
+    expect(store.hasOlder).toBe(true)
+    await store.loadOlder()
+
+    expect(list.mock.calls.slice(1)).toEqual([
+      ['demo', { before: 21 }],
+      ['demo', { before: 11 }],
+    ])
+    expect(seqs()).toEqual(range(1, 30).map((m) => m.seq))
+    expect(store.hasOlder).toBe(false)
+  })
+
+  it('never shows a message twice when an older page overlaps what is shown', async () => {
+    const { list } = await followed(page(range(5, 8), { older: 5 }))
+    list.mockResolvedValueOnce(page([message(2), message(5), message(6)], { last_seq: 8 }))
+
+    await store.loadOlder()
+
+    expect(seqs()).toEqual([2, 5, 6, 7, 8])
+  })
+
+  it('keeps live messages that arrived while the older page was loading', async () => {
+    const { list, opened } = await followed(page(range(3, 4), { older: 3 }))
+    const older = deferred()
+    list.mockReturnValueOnce(older.promise)
+
+    const loading = store.loadOlder()
+    opened[0].options.onMessage(message(5))
+    older.resolve(page(range(1, 2), { last_seq: 5 }))
+    await loading
+
+    expect(seqs()).toEqual([1, 2, 3, 4, 5])
+  })
+
+  it('asks for nothing when nothing is older', async () => {
+    const { list } = await followed(page(range(1, 10)))
+
+    await store.loadOlder()
+
+    expect(list).toHaveBeenCalledTimes(1)
+  })
+
+  it('loads one page when asked twice at once, and says it is loading meanwhile', async () => {
+    const { list } = await followed()
+    const older = deferred()
+    list.mockReturnValueOnce(older.promise)
+
+    const first = store.loadOlder()
+    const second = store.loadOlder()
+    expect(store.loadingOlder).toBe(true)
+    older.resolve(page(range(1, 50), { last_seq: 100 }))
+    await Promise.all([first, second])
+
+    expect(list).toHaveBeenCalledTimes(2) // the newest page, then one older page
+    expect(store.loadingOlder).toBe(false)
+    expect(seqs()).toHaveLength(100)
+  })
+
+  it('an older page still on its way when another circle is followed stands down', async () => {
+    const { list } = await followed()
+    const older = deferred()
+    list.mockReturnValueOnce(older.promise)
+
+    const loading = store.loadOlder()
+    list.mockResolvedValueOnce(page([message(1, 'announcement', 'other circle')]))
+    await store.follow('other', fakeOpener())
+    older.resolve(page(range(1, 50), { last_seq: 100 }))
+    await loading
+
+    expect(store.messages.map((m) => m.body)).toEqual(['other circle'])
+    expect(store.hasOlder).toBe(false)
+    expect(store.loadingOlder).toBe(false)
+  })
+
+  it('passes a failure on, and the same page can be asked for again', async () => {
+    const { list } = await followed()
+    const failure = networkError()
+    list.mockRejectedValueOnce(failure)
+
+    await expect(store.loadOlder()).rejects.toBe(failure)
+    expect(store.loadingOlder).toBe(false)
+    expect(store.hasOlder).toBe(true)
+
+    list.mockResolvedValueOnce(page(range(1, 50), { last_seq: 100 }))
+    await store.loadOlder()
+    expect(list).toHaveBeenLastCalledWith('demo', { before: 51 })
+    expect(seqs()).toHaveLength(100)
+  })
+})
+
+describe('messages store: currentPrompt', () => {
+  it("keeps the page's prompt pinned when it is older than every loaded message", async () => {
+    const old = message(12, 'prompt', 'What brought you here?')
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page(range(51, 100), { older: 51, current_prompt: old }))
+    const { openStream, opened } = fakeOpener()
+    await store.follow('demo', { openStream })
+
+    expect(store.currentPrompt).toEqual(old)
+
+    opened[0].options.onMessage(message(101, 'announcement', 'Two more minutes'))
+    expect(store.currentPrompt).toEqual(old)
+
+    opened[0].options.onMessage(message(102, 'prompt', 'What surprised you?'))
+    expect(store.currentPrompt.body).toBe('What surprised you?')
+  })
+
+  it("an older page's prompts do not replace the newer pinned prompt", async () => {
+    const pinned = message(40, 'prompt', 'Newest question')
+    const list = vi.spyOn(api, 'listMessages').mockResolvedValueOnce(page(range(51, 60), { older: 51, current_prompt: pinned }))
+    await store.follow('demo', fakeOpener())
+    list.mockResolvedValueOnce(page([message(30, 'prompt', 'Older question')], { last_seq: 60, current_prompt: pinned }))
+
+    await store.loadOlder()
+
+    expect(store.currentPrompt).toEqual(pinned)
+  })
+
+  it('is forgotten when another circle is followed', async () => {
+    vi.spyOn(api, 'listMessages')
+      .mockResolvedValueOnce(page(range(51, 60), { current_prompt: message(3, 'prompt', 'demo question') }))
+      .mockResolvedValueOnce(page([]))
+    await store.follow('demo', fakeOpener())
+    await store.follow('other', fakeOpener())
+
+    expect(store.currentPrompt).toBeNull()
+  })
+})
+
+describe('messages store: after a database restore', () => {
+  async function followed(first = page([message(1), message(2), message(3)])) {
+    const list = vi.spyOn(api, 'listMessages').mockResolvedValueOnce(first)
+    const { openStream, opened } = fakeOpener()
+    await store.follow('demo', { openStream })
+    return { list, opened }
+  }
+
+  it('changes nothing when the hello matches the page', async () => {
+    const { list, opened } = await followed()
+
+    opened[0].options.onHello({ epoch: 'e1', last_seq: 3 })
+    opened[0].options.onHello({ epoch: 'e1', last_seq: 8 }) // newer messages are on their way
+    await flushPromises()
+
+    expect(list).toHaveBeenCalledTimes(1)
+    expect(opened[0].close).not.toHaveBeenCalled()
+  })
+
+  it('shows the newest page again and reopens the stream from it when the epoch changed', async () => {
+    const { list, opened } = await followed()
+    list.mockResolvedValueOnce(page([message(1, 'announcement', 'restored'), message(2, 'announcement', 'restored')], { epoch: 'e2' }))
+
+    opened[0].options.onHello({ epoch: 'e2', last_seq: 2 })
+    await flushPromises()
+
+    expect(list).toHaveBeenLastCalledWith('demo')
+    expect(opened[0].close).toHaveBeenCalled()
+    expect(store.messages.map((m) => m.body)).toEqual(['restored', 'restored'])
+    expect(opened).toHaveLength(2)
+    expect(opened[1].options.after).toBe(2)
+  })
+
+  it('reloads when the hello says the last seq is below the newest one shown', async () => {
+    const { list, opened } = await followed()
+    list.mockResolvedValueOnce(page([message(1)]))
+
+    opened[0].options.onHello({ epoch: 'e1', last_seq: 1 })
+    await flushPromises()
+
+    expect(list).toHaveBeenCalledTimes(2)
+    expect(seqs()).toEqual([1])
+    expect(opened[1].options.after).toBe(1)
+  })
+
+  it('reloads when the hello is below the last_seq an empty page gave', async () => {
+    const { list, opened } = await followed(page([], { last_seq: 40 }))
+    list.mockResolvedValueOnce(page([], { last_seq: 10 }))
+
+    opened[0].options.onHello({ epoch: 'e1', last_seq: 10 })
+    await flushPromises()
+
+    expect(list).toHaveBeenCalledTimes(2)
+    expect(opened[1].options.after).toBe(10)
+  })
+
+  it('forgets the old cursor and pinned prompt for the new numbering', async () => {
+    const { list, opened } = await followed(page(range(51, 60), { older: 51, current_prompt: message(5, 'prompt', 'old') }))
+    const newest = deferred()
+    list.mockReturnValueOnce(newest.promise)
+
+    opened[0].options.onHello({ epoch: 'e2', last_seq: 10 })
+    expect(store.hasOlder).toBe(false) // the cursor 51 means nothing in the new numbering
+    await store.loadOlder()
+    expect(list).toHaveBeenCalledTimes(2) // the newest page only
+
+    newest.resolve(page(range(1, 10), { epoch: 'e2' }))
+    await flushPromises()
+    expect(store.hasOlder).toBe(false)
+    expect(store.currentPrompt).toBeNull()
+  })
+
+  it('reloads at most a few times when the list and the stream keep disagreeing', async () => {
+    const { list, opened } = await followed()
+    list.mockResolvedValue(page([message(1)])) // the list keeps saying e1 ...
+
+    for (let i = 0; i < 10; i += 1) {
+      opened.at(-1).options.onHello({ epoch: 'e2', last_seq: 1 }) // ... the stream keeps saying e2
+      await flushPromises()
+    }
+
+    expect(list).toHaveBeenCalledTimes(1 + 3)
+    expect(opened).toHaveLength(1 + 3)
+    expect(opened.at(-1).close).not.toHaveBeenCalled() // still following what is shown
+  })
+
+  it('reloads again for a later restore once a hello agreed', async () => {
+    const { list, opened } = await followed()
+    list.mockResolvedValue(page([message(1)]))
+    for (let i = 0; i < 3; i += 1) {
+      opened.at(-1).options.onHello({ epoch: 'e2', last_seq: 1 }) // disagrees: reload, up to the limit
+      await flushPromises()
+    }
+    expect(list).toHaveBeenCalledTimes(4)
+
+    opened.at(-1).options.onHello({ epoch: 'e1', last_seq: 1 }) // agrees at last
+    opened.at(-1).options.onHello({ epoch: 'e9', last_seq: 1 }) // a later restore
+    await flushPromises()
+
+    expect(list).toHaveBeenCalledTimes(5)
+  })
+
+  it('ignores what a replaced stream still says', async () => {
+    const { list, opened } = await followed()
+    list.mockResolvedValueOnce(page([message(1)], { epoch: 'e2' }))
+    opened[0].options.onHello({ epoch: 'e2', last_seq: 1 })
+    await flushPromises()
+
+    opened[0].options.onMessage(message(4, 'announcement', 'old numbering'))
+    opened[0].options.onHello({ epoch: 'e1', last_seq: 4 })
+    opened[0].options.onState(STATES.LIVE)
+    await flushPromises()
+
+    expect(seqs()).toEqual([1])
+    expect(list).toHaveBeenCalledTimes(2)
+    expect(store.connection).toBe(STATES.RECONNECTING)
+  })
+
+  it('drops an older page of the old numbering that arrives after the reload', async () => {
+    const { list, opened } = await followed(page(range(51, 60), { older: 51 }))
+    const older = deferred()
+    list.mockReturnValueOnce(older.promise).mockResolvedValueOnce(page(range(1, 5), { epoch: 'e2' }))
+
+    const loading = store.loadOlder()
+    opened[0].options.onHello({ epoch: 'e2', last_seq: 5 })
+    await flushPromises()
+    older.resolve(page(range(1, 50), { last_seq: 60 }))
+    await loading
+
+    expect(seqs()).toEqual([1, 2, 3, 4, 5])
+  })
+
+  it('does not add an older page from another epoch, and shows the newest page again', async () => {
+    const { list } = await followed(page(range(51, 60), { older: 51 }))
+    list.mockResolvedValueOnce(page(range(1, 50), { epoch: 'e2', last_seq: 60 })).mockResolvedValueOnce(page(range(1, 5), { epoch: 'e2' }))
+
+    await store.loadOlder()
+    await flushPromises()
+
+    expect(list).toHaveBeenCalledTimes(3)
+    expect(seqs()).toEqual([1, 2, 3, 4, 5])
+  })
+
+  it('tries the reload again after a pause when it failed and the session is still good', async () => {
+    vi.useFakeTimers()
+    try {
+      const { list, opened } = await followed()
+      vi.spyOn(api, 'me').mockResolvedValue({ role: 'participant', display_name: 'Ana', circles: [] })
+      list.mockRejectedValueOnce(networkError()).mockResolvedValueOnce(page([message(1)], { epoch: 'e2' }))
+
+      opened[0].options.onHello({ epoch: 'e2', last_seq: 1 })
+      await vi.advanceTimersByTimeAsync(0)
+      expect(store.connection).toBe(STATES.RECONNECTING)
+      expect(list).toHaveBeenCalledTimes(2)
+
+      await vi.advanceTimersByTimeAsync(3000)
+      expect(list).toHaveBeenCalledTimes(3)
+      expect(seqs()).toEqual([1])
+      expect(opened).toHaveLength(2)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('ends when the reload failed because the session is gone', async () => {
+    vi.useFakeTimers()
+    try {
+      const { list, opened } = await followed()
+      vi.spyOn(api, 'me').mockRejectedValue(httpError(401, { error: 'not_authenticated', detail: 'x' }))
+      list.mockRejectedValue(httpError(401, { error: 'not_authenticated', detail: 'x' }))
+
+      opened[0].options.onHello({ epoch: 'e2', last_seq: 1 })
+      await vi.advanceTimersByTimeAsync(60_000)
+
+      expect(store.connection).toBe(STATES.ENDED)
+      expect(list).toHaveBeenCalledTimes(2)
+      expect(opened).toHaveLength(1)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('stop() cancels a reload waiting to try again', async () => {
+    vi.useFakeTimers()
+    try {
+      const { list, opened } = await followed()
+      vi.spyOn(api, 'me').mockResolvedValue({ role: 'participant', display_name: 'Ana', circles: [] })
+      list.mockRejectedValue(networkError())
+
+      opened[0].options.onHello({ epoch: 'e2', last_seq: 1 })
+      await vi.advanceTimersByTimeAsync(0)
+      store.stop()
+      await vi.advanceTimersByTimeAsync(60_000)
+
+      expect(list).toHaveBeenCalledTimes(2)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
+
+describe('messages store: end of the stream', () => {
+  const signedIn = { role: 'participant', display_name: 'Ana', circles: [] }
+
+  it('says why the server ended the stream, once the session was checked', async () => {
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
+    const answer = deferred()
+    const me = vi.spyOn(api, 'me').mockReturnValue(answer.promise)
+    const { openStream, opened } = fakeOpener()
+    await store.follow('demo', { openStream })
+
+    opened[0].options.onEnd({ reason: 'circle_closed', detail: 'This circle was closed.' })
+    opened[0].options.onState(STATES.ENDED)
+    await flushPromises()
+    expect(store.connection).toBe(STATES.ENDED)
+    expect(me).toHaveBeenCalled()
+    expect(store.endReason).toBeNull() // not before we know whether we are signed in
+
+    answer.resolve(signedIn)
+    await flushPromises()
+    expect(store.endReason).toBe('circle_closed')
+  })
+
+  it('has no reason when the stream ended without an end event', async () => {
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
+    vi.spyOn(api, 'me').mockResolvedValue(null)
+    const { openStream, opened } = fakeOpener()
+    await store.follow('demo', { openStream })
+
+    opened[0].options.onState(STATES.ENDED)
+    await flushPromises()
+
+    expect(store.endReason).toBeNull()
+  })
+
+  it('forgets the reason when a circle is followed again', async () => {
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
+    vi.spyOn(api, 'me').mockResolvedValue(signedIn)
+    const { openStream, opened } = fakeOpener()
+    await store.follow('demo', { openStream })
+    opened[0].options.onEnd({ reason: 'circle_closed', detail: '' })
+    opened[0].options.onState(STATES.ENDED)
+    await flushPromises()
+
+    await store.follow('other', { openStream })
+
+    expect(store.endReason).toBeNull()
   })
 })

@@ -8,7 +8,7 @@ import { api } from '@/services/api'
 import { useCirclesStore } from '@/stores/circles'
 import CircleRoomView from '@/views/CircleRoomView.vue'
 
-import { FakeEventSource, message } from '../helpers/fakes'
+import { FakeEventSource, message, page } from '../helpers/fakes'
 import { deferred, httpError } from '../helpers/http'
 
 const participant = { role: 'participant', display_name: 'Ana', circles: [{ slug: 'demo', name: 'Demo circle' }] }
@@ -43,10 +43,10 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
-async function enter({ identity = participant, detail = circle(), history = [], keys = [] } = {}) {
+async function enter({ identity = participant, detail = circle(), history = [], newest = page(history), keys = [] } = {}) {
   me = vi.spyOn(api, 'me').mockResolvedValue(identity)
   vi.spyOn(api, 'getCircle').mockResolvedValue(detail)
-  vi.spyOn(api, 'listMessages').mockResolvedValue(history)
+  vi.spyOn(api, 'listMessages').mockResolvedValue(newest)
   vi.spyOn(api, 'listKeys').mockResolvedValue(keys)
   await router.push('/circles/demo')
   const wrapper = mount(CircleRoomView, { props: { slug: 'demo' }, global: { plugins: [pinia, router] }, attachTo: document.body })
@@ -174,6 +174,97 @@ describe('CircleRoomView', () => {
     wrapper.unmount()
   })
 
+  it('pins a prompt older than the loaded page', async () => {
+    const old = message(12, 'prompt', 'What brought you here?')
+    const wrapper = await enter({ newest: page([message(51, 'announcement', 'Settle in')], { older: 51, current_prompt: old }) })
+
+    expect(wrapper.find('[data-testid="current-prompt"]').text()).toContain('What brought you here?')
+    wrapper.unmount()
+  })
+
+  it('loads older messages with the button and shows them after the newer ones', async () => {
+    const wrapper = await enter({ newest: page([message(3, 'announcement', 'Third'), message(4, 'announcement', 'Fourth')], { older: 3 }) })
+    api.listMessages.mockResolvedValueOnce(page([message(1, 'announcement', 'First'), message(2, 'announcement', 'Second')], { last_seq: 4 }))
+
+    await wrapper.find('[data-testid="load-older"]').trigger('click')
+    await flushPromises()
+
+    expect(api.listMessages).toHaveBeenLastCalledWith('demo', { before: 3 })
+    expect(bodies(wrapper)).toEqual(['Fourth', 'Third', 'Second', 'First'])
+    expect(wrapper.find('[data-testid="load-older"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="feed-start"]').exists()).toBe(true)
+    expect(FakeEventSource.instances).toHaveLength(1) // the live stream goes on as it was
+    wrapper.unmount()
+  })
+
+  it('says when older messages could not be loaded, and keeps the button', async () => {
+    const wrapper = await enter({ newest: page([message(3)], { older: 3 }) })
+    api.listMessages.mockRejectedValueOnce(httpError(503, {}))
+
+    await wrapper.find('[data-testid="load-older"]').trigger('click')
+    await flushPromises()
+
+    expect(wrapper.find('[role="alert"]').text()).toBe(
+      'Could not load older messages: Something went wrong on our side. Please try again in a moment.',
+    )
+    expect(wrapper.find('[data-testid="load-older"]').exists()).toBe(true)
+    wrapper.unmount()
+  })
+
+  it('shows the newest page again when the stream says the database was restored', async () => {
+    const wrapper = await enter({ history: [message(1, 'announcement', 'Welcome'), message(2, 'announcement', 'Lost in the restore')] })
+    api.listMessages.mockResolvedValueOnce(page([message(1, 'announcement', 'Welcome')], { epoch: 'e2' }))
+    const first = FakeEventSource.last
+    first.open()
+
+    first.dispatch('hello', JSON.stringify({ epoch: 'e2', last_seq: 1 }))
+    await flushPromises()
+
+    expect(bodies(wrapper)).toEqual(['Welcome'])
+    expect(first.closed).toBe(true)
+    expect(FakeEventSource.instances).toHaveLength(2)
+    expect(FakeEventSource.last.params.get('after')).toBe('1')
+    wrapper.unmount()
+  })
+
+  it.each(['circle_closed', 'circle_deleted'])('goes to the circle list when the stream ends with %s', async (reason) => {
+    const wrapper = await enter()
+    vi.spyOn(api, 'listCircles').mockResolvedValue([])
+
+    FakeEventSource.last.dispatch('end', JSON.stringify({ reason, detail: 'This circle is no longer open.' }))
+
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('circles'))
+    wrapper.unmount()
+  })
+
+  it('goes to key entry, not the circle list, when the closed circle took the key with it', async () => {
+    const wrapper = await enter()
+    me.mockRejectedValue(httpError(401, { error: 'not_authenticated', detail: 'x' }))
+    vi.spyOn(api, 'listCircles').mockResolvedValue([])
+    const replace = vi.spyOn(router, 'replace')
+
+    FakeEventSource.last.dispatch('end', JSON.stringify({ reason: 'circle_deleted', detail: 'x' }))
+
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('key-entry'))
+    await flushPromises()
+    expect(router.currentRoute.value.name).toBe('key-entry')
+    // Not even on the way: the circle list would only bounce a signed-out person back.
+    expect(replace.mock.calls.map(([to]) => to.name)).toEqual(['key-entry'])
+    wrapper.unmount()
+  })
+
+  it('stays in the room, disconnected, when the stream ends for another reason while signed in', async () => {
+    const wrapper = await enter()
+    vi.spyOn(api, 'listCircles').mockResolvedValue([])
+
+    FakeEventSource.last.dispatch('end', JSON.stringify({ reason: 'session_ended', detail: 'The session ended.' }))
+    await flushPromises()
+
+    expect(router.currentRoute.value.name).toBe('circle')
+    expect(wrapper.find('[data-testid="connection-state"]').text()).toBe('Disconnected')
+    wrapper.unmount()
+  })
+
   it('stops the stream and forgets the circle when it unmounts', async () => {
     const wrapper = await enter()
     const source = FakeEventSource.last
@@ -189,7 +280,7 @@ describe('CircleRoomView', () => {
     me = vi.spyOn(api, 'me').mockResolvedValue(participant)
     const detail = deferred()
     vi.spyOn(api, 'getCircle').mockReturnValue(detail.promise)
-    vi.spyOn(api, 'listMessages').mockResolvedValue([])
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
     await router.push('/circles/demo')
     const wrapper = mount(CircleRoomView, { props: { slug: 'demo' }, global: { plugins: [pinia, router] } })
     await flushPromises()

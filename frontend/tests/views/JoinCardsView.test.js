@@ -11,7 +11,7 @@ import { joinLink } from '@/services/keys'
 import { useKeysStore } from '@/stores/keys'
 import JoinCardsView from '@/views/JoinCardsView.vue'
 
-import { FakeEventSource } from '../helpers/fakes'
+import { FakeEventSource, page } from '../helpers/fakes'
 import { keyRow } from '../helpers/keys'
 import { decodeQrDataUrl } from '../helpers/qr'
 
@@ -157,7 +157,7 @@ describe('join cards, from issuing to printing', () => {
       current_prompt: null,
       viewer_is_facilitator: true,
     })
-    vi.spyOn(api, 'listMessages').mockResolvedValue([])
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
     vi.spyOn(api, 'listKeys').mockResolvedValue([keyRow(1, { role: 'facilitator' })])
   })
 

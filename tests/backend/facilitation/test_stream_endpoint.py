@@ -1,11 +1,15 @@
 """GET /api/messages/stream/: the checks made before a stream starts, which answer with JSON.
 
 The events themselves are tested against real gunicorn workers (tests/backend/server/).
+The checks run on the live reader's thread, with a connection of its own: it can only see
+committed data, so these tests commit (transaction=True).
 """
 
 import pytest
 
 from access.actions import revoke_key
+
+pytestmark = pytest.mark.django_db(transaction=True)
 
 URL = "/api/messages/stream/"
 
