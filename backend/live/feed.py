@@ -40,6 +40,7 @@ BATCH = 1000
 LISTENING_POLL_SECONDS = 1.0
 LISTEN_HEALTH_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 5.0
+HEALTHY_STEP_SECONDS = 10.0
 # Changes are only needed until every process has read them: keep an hour, prune now and then.
 KEEP_CHANGES_SECONDS = 3600
 PRUNE_EVERY_SECONDS = 600
@@ -183,21 +184,13 @@ class ChangeFeed:
                 listener.cancel()
 
     async def _follow_forever(self):
-        backoff = 0.1
-        while True:
-            try:
-                await self._follow()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("live feed: reading the change log failed; trying again")
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
-                # What happened meanwhile is still in the log, but a hub's own read may have
-                # failed too: let it re-check every circle it follows.
-                await self._resync(epoch_changed=False)
-            else:
-                backoff = 0.1
+        await forever(self._follow, self._after_failed_read)
+
+    async def _after_failed_read(self, error):
+        log.error("live feed: reading the change log failed; trying again", exc_info=error)
+        # What happened meanwhile is still in the log, but a hub's own read may have failed
+        # too: let it re-check every circle it follows.
+        await self._resync(epoch_changed=False)
 
     async def _follow(self):
         if self.last_id is None:
@@ -247,23 +240,16 @@ class ChangeFeed:
         self._bell.clear()
 
     async def _listen_forever(self):
-        backoff = 0.1
-        while True:
-            try:
-                await self._listen()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                log.warning(
-                    "live feed: the LISTEN connection failed (%s); polling every %s s until "
-                    "it is back",
-                    str(error).strip().splitlines()[0] if str(error).strip() else type(error),
-                    settings.STREAM_POLL_SECONDS,
-                )
-            finally:
-                self.listening = False
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+        await forever(self._listen, self._after_lost_listen)
+
+    async def _after_lost_listen(self, error):
+        self.listening = False
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
+        log.warning(
+            "live feed: the LISTEN connection failed (%s); polling every %s s until it is back",
+            reason,
+            settings.STREAM_POLL_SECONDS,
+        )
 
     async def _listen(self):
         import psycopg
@@ -278,6 +264,25 @@ class ChangeFeed:
                     self.ring()
                 # Quiet for a while: make sure the connection is still there.
                 await conn.execute("SELECT 1")
+
+
+async def forever(step, on_error):
+    """Runs `await step()` again and again; each error goes to `await on_error(error)`, then a
+    pause that doubles up to MAX_BACKOFF_SECONDS, and starts again at 0.1 s after a step that
+    ran well for a while. Only cancellation stops it."""
+    backoff = 0.1
+    while True:
+        started = time.monotonic()
+        try:
+            await step()
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            await on_error(error)
+        if time.monotonic() - started > HEALTHY_STEP_SECONDS:
+            backoff = 0.1
+        await asyncio.sleep(backoff)
+        backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
 
 
 def _start():

@@ -355,6 +355,25 @@ def test_before_and_after_together_are_refused(signed_in, participant_a):
     assert response.json()["detail"] == "Give before or after, not both."
 
 
+def test_thousands_of_messages_scroll_back_with_nothing_missing_or_doubled(
+    signed_in, participant_a, circle_a
+):
+    Message.objects.bulk_create(
+        Message(circle=circle_a, author_name="Fay", kind="announcement", body=f"b{n}", seq=n)
+        for n in range(1, 3001)
+    )
+    client = signed_in(participant_a)
+    page = client.get(URL, {"circle": "circle-a", "limit": 200}).json()
+    seen, pages = [m["seq"] for m in page["results"]], 1
+    while page["older"] is not None:
+        params = {"circle": "circle-a", "before": page["older"], "limit": 200}
+        page = client.get(URL, params).json()
+        seen, pages = [m["seq"] for m in page["results"]] + seen, pages + 1
+
+    assert seen == list(range(1, 3001))
+    assert pages == 15
+
+
 def test_a_long_history_costs_a_page_not_the_whole_history(
     signed_in, participant_a, circle_a, facilitator_a, django_assert_max_num_queries
 ):
