@@ -26,3 +26,15 @@ Feature: The live channel holds up
     And the participant's feed shows 50 messages, newest first
     When the participant scrolls to the end of the feed
     Then the participant's feed shows 100 messages, newest first
+
+  @e2e @destructive @sqlite
+  Scenario: An open page notices a restore and misses nothing posted after it
+    Given the participant has signed in
+    And the facilitator posts the announcement "Kept by the backup" through the API
+    And the operator backs up the database with backup_db
+    And the facilitator posts the announcement "Undone by the restore" through the API
+    And the participant sees "Undone by the restore" within 5 seconds
+    When the operator restores that backup with restore_db
+    And the facilitator posts the announcement "Posted after the restore" through the API
+    Then the participant sees "Posted after the restore" within 5 seconds
+    And the participant no longer sees "Undone by the restore"

@@ -229,6 +229,7 @@ def facilitator_sends(people, kind, text):
     expect(page.get_by_test_id("message-body").filter(has_text=text)).to_be_visible()
 
 
+@given(parsers.re(r'the participant sees "(?P<text>.+)" within (?P<seconds>\d+) seconds'))
 @then(parsers.re(r'the participant sees "(?P<text>.+)" within (?P<seconds>\d+) seconds'))
 def participant_sees_within(people, text, seconds):
     body = people("participant").page.get_by_test_id("message-body").filter(has_text=text)

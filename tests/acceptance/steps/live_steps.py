@@ -150,3 +150,9 @@ def feed_has(people, long_circle, count):
 @when("the participant scrolls to the end of the feed")
 def scrolls_to_end(people):
     people("participant").page.get_by_test_id("message").last.scroll_into_view_if_needed()
+
+
+@then(parsers.parse('the participant no longer sees "{text}"'))
+def participant_no_longer_sees(people, text):
+    body = people("participant").page.get_by_test_id("message-body").filter(has_text=text)
+    expect(body).to_have_count(0)
