@@ -90,7 +90,7 @@ Feature: M9 Production ready
   # (tests/acceptance/docker-compose.prod-test.yml): certificates from Caddy's own CA, loopback
   # ports for 80 and 443, the backend's data in a volume of the test project.
   @compose
-  Scenario: On PostgreSQL, backend replicas behind Caddy's load balancer share the live messages
+  Scenario: On PostgreSQL, backend replicas behind Caddy's load balancer share the live messages and sign-outs
     Given the production stack runs with its PostgreSQL option and 3 backend replicas
     Then migrate ran once and exited 0, and the 3 backend replicas are running and healthy
     And plain HTTP to icircle.catbench.com is redirected with 308 to HTTPS, with HSTS on the HTTPS answer
@@ -99,5 +99,7 @@ Feature: M9 Production ready
     When 6 participants listen to the circle's live stream through Caddy
     Then Caddy spread the 6 streams evenly over the 3 replicas
     And a message the facilitator posts through Caddy reaches all 6 listeners
+    When that participant signs out through Caddy
+    Then all 6 streams end within 1 second, on every replica, saying "signed_out"
     When one backend replica is killed
     Then over the next 8 s every request through Caddy succeeds, each within 2 s

@@ -110,6 +110,7 @@ def listen_through_caddy(request, replicated, count):
         listener = StreamListener(participant, replicated.circle)
         request.addfinalizer(listener.close)
         assert listener.status_code == 200, listener.response.read()
+        listener.session = participant  # one person's browser: every stream on one session
         listeners.append(listener)
     return listeners
 
@@ -155,6 +156,28 @@ def message_reaches_every_listener(request, replicated, listeners, count):
     received = [listener.next_message(timeout=10)[0] for listener in listeners]
     assert len(received) == count
     assert all(message == posted for message in received), received
+
+
+@when("that participant signs out through Caddy", target_fixture="signed_out_at")
+def participant_signs_out_through_caddy(listeners):
+    signed_out_at = time.monotonic()
+    assert listeners[0].session.post("/api/auth/logout/", {}).status_code == 204
+    return signed_out_at
+
+
+@then(
+    parsers.parse(
+        'all {count:d} streams end within {seconds:d} second, on every replica, saying "{reason}"'
+    )
+)
+def all_streams_end(listeners, signed_out_at, count, seconds, reason):
+    assert len(listeners) == count
+    for listener in listeners:
+        kind, _, data, arrived = listener.next_event(timeout=seconds + 5)
+        while kind in ("hello", "message"):
+            kind, _, data, arrived = listener.next_event(timeout=seconds + 5)
+        assert (kind, data["reason"]) == ("end", reason), (kind, data)
+        assert arrived - signed_out_at < seconds, f"ended {arrived - signed_out_at:.2f} s after"
 
 
 @when("one backend replica is killed", target_fixture="killed_replica")
