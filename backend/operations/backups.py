@@ -180,7 +180,8 @@ def copy_live_database(directory, pre_restore=False):
 def ensure_directory(directory):
     if not directory.exists():
         try:
-            directory.mkdir(parents=True)
+            # exist_ok: two backups started at once both find no folder and both make it.
+            directory.mkdir(parents=True, exist_ok=True)
             directory.chmod(0o750)
         except OSError as exc:
             raise BackupError(

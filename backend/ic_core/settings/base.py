@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ic_core.logformat import JSON_FORMATTER
 
-from .env import env, secret
+from .env import env, log_level, secret
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 
@@ -125,7 +125,7 @@ TEMPLATES = [
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["access.authentication.AccessKeySessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["ic_core.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ic_core.errors.api_exception_handler",
@@ -189,7 +189,7 @@ IC_BUILD_TIME = env.str("IC_BUILD_TIME", default="")
 
 # LOGGING: one JSON object per line on stdout.
 # https://docs.djangoproject.com/en/5.2/topics/logging/
-LOG_LEVEL = env.str("IC_LOG_LEVEL", default="INFO")
+LOG_LEVEL = log_level("IC_LOG_LEVEL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

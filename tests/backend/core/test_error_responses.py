@@ -35,6 +35,23 @@ def test_malformed_json_is_400_with_a_readable_detail(fay):
     assert not Message.objects.exists()
 
 
+@pytest.mark.parametrize("body", ["[" * 5000, '{"a":' * 3000])
+def test_json_nested_too_deeply_is_400_not_a_server_error(api, db, body):
+    response = api.post("/api/auth/verify-key/", body)  # before anyone signs in
+
+    detail = assert_error(response, 400, "malformed_json")["detail"]
+    assert detail == "The request body is not valid JSON (it is nested too deeply)."
+
+
+def test_a_number_too_long_for_python_is_400(fay):
+    response = fay.post(
+        MESSAGES, '{"circle": "circle-a", "kind": "prompt", "body": ' + "9" * 5000 + "}"
+    )
+
+    assert_error(response, 400, "malformed_json")
+    assert not Message.objects.exists()
+
+
 def test_a_body_over_16_kb_is_413_and_nothing_is_created(fay):
     body = {"circle": "circle-a", "kind": "prompt", "body": "x" * (16 * 1024)}
 

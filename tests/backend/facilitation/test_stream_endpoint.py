@@ -46,7 +46,7 @@ def test_the_circle_is_required(signed_in, participant_a):
     assert detail == "circle: This query parameter is required."
 
 
-@pytest.mark.parametrize("after", ["abc", "-1", "1.5", "٣"])
+@pytest.mark.parametrize("after", ["abc", "-1", "1.5", "٣", "9" * 5000, "1" * 20])
 def test_a_malformed_after_is_refused(signed_in, participant_a, after):
     response = stream(signed_in(participant_a), {"circle": "circle-a", "after": after})
 
@@ -54,7 +54,7 @@ def test_a_malformed_after_is_refused(signed_in, participant_a, after):
     assert detail.startswith("after: ")
 
 
-@pytest.mark.parametrize("last_event_id", ["x", "-3", "2.0"])
+@pytest.mark.parametrize("last_event_id", ["x", "-3", "2.0", "9" * 5000])
 def test_a_malformed_last_event_id_is_refused(signed_in, participant_a, last_event_id):
     response = stream(
         signed_in(participant_a), {"circle": "circle-a"}, HTTP_LAST_EVENT_ID=last_event_id
