@@ -59,3 +59,15 @@ class AccessKey(models.Model):
 
     def facilitates(self, circle):
         return self.is_facilitator and self.opens(circle)
+
+
+class AttemptCounter(models.Model):
+    """Key attempts of one client (a device or an address) in one fixed window
+    (access.throttling). Rows of ended windows are deleted as new windows start."""
+
+    bucket = models.CharField(max_length=160, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_ends_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.bucket}: {self.count}"

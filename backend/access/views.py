@@ -5,7 +5,12 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import AuthenticationFailed, NotFound, PermissionDenied
+from rest_framework.exceptions import (
+    APIException,
+    AuthenticationFailed,
+    NotFound,
+    PermissionDenied,
+)
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,7 +33,7 @@ from .serializers import (
     KeySummarySerializer,
     VerifyKeySerializer,
 )
-from .throttling import FailedKeyAttempts
+from .throttling import KeyAttempts, remember_device
 from .verification import find_usable_key
 
 # One body for unknown, revoked and expired keys: the answer must not tell them apart.
@@ -71,18 +76,24 @@ class VerifyKeyView(APIView):
     )
     def post(self, request):
         enforce_csrf(request._request)
-        attempts = FailedKeyAttempts(request)
-        if attempts.is_blocked():
+        attempts = KeyAttempts(request)
+        if not attempts.reserve():
             self.throttled(request, attempts.wait())
-        serializer = VerifyKeySerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        try:
+            serializer = VerifyKeySerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+        except APIException:
+            attempts.give_back()  # no key was looked at
+            raise
         key = find_usable_key(serializer.validated_data["key"])
         if key is None:
-            attempts.record_failure()
-            raise AuthenticationFailed(KEY_REFUSED)
+            raise AuthenticationFailed(KEY_REFUSED)  # the attempt stays counted
+        attempts.give_back()  # a right key never uses up the budget
         actions.record_use(key)
         start_session(request, key)
-        return Response(identity(key))
+        response = Response(identity(key))
+        remember_device(response, request)
+        return response
 
 
 class MeView(APIView):

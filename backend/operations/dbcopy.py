@@ -29,6 +29,8 @@ BATCH = 1000
 SKIPPED_MODELS = {
     "contenttypes.contenttype": "the target's migrate made its own, and nothing here refers to "
     "them",
+    "access.attemptcounter": "counters of recent key attempts: they start empty, as after a "
+    "quiet ten minutes",
     "live.change": "the live channel's change log: what running workers have already heard",
     "live.epoch": "the live channel's epoch: the target makes a new one, so open pages reload",
 }

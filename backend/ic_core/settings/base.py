@@ -44,7 +44,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
-# CACHES: shared by all worker processes (the failed-key-attempt counter lives here).
+# CACHES: shared by all worker processes (the key-attempt counters are a model of their own:
+# access.models.AttemptCounter, counted atomically).
 # https://docs.djangoproject.com/en/5.2/topics/cache/#database-caching
 CACHES = {
     "default": {

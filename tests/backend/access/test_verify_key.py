@@ -10,7 +10,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from access.actions import issue_keys, revoke_key
-from access.models import AccessKey, Role
+from access.models import AccessKey, AttemptCounter, Role
+from access.throttling import DEVICE_COOKIE
 
 URL = "/api/auth/verify-key/"
 REFUSED = {
@@ -285,19 +286,20 @@ def test_after_the_limit_even_the_right_key_gets_429(api, participant_a):
 
 
 @override_settings(KEY_FAILURE_LIMIT=3, KEY_FAILURE_WINDOW=600)
-def test_the_limit_counts_failures_not_requests(api, participant_a):
+def test_the_limit_counts_failures_not_requests(make_api, participant_a):
+    stranger = make_api()
     for _ in range(2):
-        assert refused(verify(api, unknown_key()))
+        assert refused(verify(stranger, unknown_key()))
     for _ in range(5):
-        assert verify(api, participant_a.plaintext).status_code == 200
+        assert verify(make_api(), participant_a.plaintext).status_code == 200
     for _ in range(5):
-        assert api.post(URL, {"key": 12}).status_code == 400
-    assert api.post(URL, {}).status_code == 400
-    assert verify(api, "x" * 65).status_code == 400
+        assert stranger.post(URL, {"key": 12}).status_code == 400
+    assert stranger.post(URL, {}).status_code == 400
+    assert stranger.post(URL, "{not json").status_code == 400
+    assert verify(stranger, "x" * 65).status_code == 400
 
-    assert verify(api, participant_a.plaintext).status_code == 200
-    assert refused(verify(api, unknown_key()))
-    assert verify(api, participant_a.plaintext).status_code == 429
+    assert refused(verify(stranger, unknown_key()))
+    assert verify(stranger, participant_a.plaintext).status_code == 429
 
 
 @override_settings(KEY_FAILURE_LIMIT=3, KEY_FAILURE_WINDOW=600)
@@ -333,12 +335,79 @@ def test_the_count_is_shared_by_clients_from_one_address(make_api, participant_a
 
 
 @override_settings(KEY_FAILURE_LIMIT=3, KEY_FAILURE_WINDOW=600)
-def test_the_count_lives_in_the_shared_cache(api, participant_a):
+def test_the_count_lives_in_the_database(api, participant_a):
     for _ in range(3):
         verify(api, unknown_key())
-    cache.clear()
+    assert AttemptCounter.objects.get().count == 3
+    AttemptCounter.objects.all().delete()
 
     assert verify(api, participant_a.plaintext).status_code == 200
+
+
+# Device cookies (OWASP): a browser that signed in before keeps its own budget.
+
+
+def signed_in_before(make_api, key):
+    browser = make_api()
+    assert verify(browser, key).status_code == 200
+    assert DEVICE_COOKIE in browser.client.cookies
+    return browser
+
+
+def test_signing_in_gives_the_browser_a_signed_httponly_device_cookie(api, participant_a):
+    response = verify(api, participant_a.plaintext)
+
+    cookie = response.cookies[DEVICE_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie["path"] == "/api/auth/"
+    assert int(cookie["max-age"]) == 365 * 24 * 3600
+    assert participant_a.plaintext.replace("-", "") not in cookie.value
+    assert "ic_device" not in verify(api, unknown_key()).cookies  # only a sign-in gives one
+
+
+@override_settings(KEY_FAILURE_LIMIT=3, KEY_FAILURE_WINDOW=600)
+def test_a_member_gets_in_while_strangers_at_the_same_address_are_slowed(
+    make_api, participant_a, facilitator_a
+):
+    member = signed_in_before(make_api, participant_a.plaintext)
+    for _ in range(3):
+        assert refused(verify(make_api(), unknown_key()))  # strangers' typos, one address
+
+    assert verify(make_api(), facilitator_a.plaintext).status_code == 429  # a stranger
+    assert verify(member, participant_a.plaintext).status_code == 200  # the member
+
+
+@override_settings(KEY_FAILURE_LIMIT=3, KEY_FAILURE_WINDOW=600)
+def test_a_known_browser_has_a_budget_of_its_own(make_api, participant_a):
+    member = signed_in_before(make_api, participant_a.plaintext)
+    for _ in range(3):
+        assert refused(verify(member, unknown_key()))
+
+    assert verify(member, participant_a.plaintext).status_code == 429
+    assert verify(make_api(), participant_a.plaintext).status_code == 200  # the address is not
+
+
+@override_settings(KEY_FAILURE_LIMIT=3, KEY_FAILURE_WINDOW=600)
+def test_a_forged_device_cookie_counts_as_a_stranger(make_api, participant_a):
+    for _ in range(3):
+        assert refused(verify(make_api(), unknown_key()))
+    forger = make_api()
+    forger.client.cookies[DEVICE_COOKIE] = "made-up:value"
+
+    assert verify(forger, participant_a.plaintext).status_code == 429
+
+
+@override_settings(KEY_FAILURE_LIMIT=3, KEY_FAILURE_WINDOW=600)
+def test_a_device_cookie_cannot_be_moved_to_another_budget_by_editing_it(make_api, participant_a):
+    member = signed_in_before(make_api, participant_a.plaintext)
+    value = member.client.cookies[DEVICE_COOKIE].value
+    for _ in range(3):
+        assert refused(verify(member, unknown_key()))
+    tampered = make_api()
+    tampered.client.cookies[DEVICE_COOKIE] = value[:-2] + ("AA" if value[-2:] != "AA" else "BB")
+
+    assert verify(tampered, unknown_key()).status_code == 401  # a stranger's budget, not 429
+    assert verify(member, participant_a.plaintext).status_code == 429
 
 
 def test_failures_older_than_the_window_are_forgotten(api, participant_a):

@@ -163,6 +163,7 @@ def test_it_copies_every_row_and_says_the_copy_matches(source, target):
         "django_migrations",
         "live_change",
         "live_epoch",
+        "access_attemptcounter",
     }
 
 
