@@ -13,6 +13,7 @@ thread of their own), so streams cost neither a thread nor a database connection
 """
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,6 +36,9 @@ RETRY_MS = 3000
 # After a restore every page reconnects: soon, but spread over a second.
 RESTART_RETRY_MS = 1000
 MAX_SEQ_DIGITS = 19  # PositiveBigIntegerField's range; more digits is not a sequence number
+MAX_SLUG_LENGTH = 64
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+SLUG_MESSAGE = 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
 
 
 def parse_after(request):
@@ -63,6 +67,9 @@ def open_stream(session, slug, after):
         )
     if not slug:
         return error_response(400, "invalid", "circle: This query parameter is required.")
+    if len(slug) > MAX_SLUG_LENGTH or not SLUG.fullmatch(slug):
+        # As the list endpoint's SlugField says it; PostgreSQL also refuses NUL in a query.
+        return error_response(400, "invalid", f"circle: {SLUG_MESSAGE}")
     if after is None:
         return error_response(
             400, "invalid", "after: Last-Event-ID and after must be a whole number (0 or more)."

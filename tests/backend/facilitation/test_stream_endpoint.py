@@ -63,6 +63,14 @@ def test_a_malformed_last_event_id_is_refused(signed_in, participant_a, last_eve
     assert_error(response, 400, "invalid")
 
 
+@pytest.mark.parametrize("slug", ["\x00", "a b", "x" * 65, "é", "../demo"])
+def test_a_circle_that_is_not_a_slug_is_refused(signed_in, participant_a, slug):
+    response = stream(signed_in(participant_a), {"circle": slug})
+
+    detail = assert_error(response, 400, "invalid")
+    assert detail.startswith('circle: Enter a valid "slug"')
+
+
 def test_an_unknown_circle_is_404(signed_in, participant_a):
     detail = assert_error(stream(signed_in(participant_a), {"circle": "nowhere"}), 404, "not_found")
 
