@@ -8,11 +8,12 @@ synchronous work is a few short queries at the start, and they wait without a th
 """
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 
 import django
 from asgiref.sync import ThreadSensitiveContext
 from django.core.handlers.asgi import ASGIHandler
+
+from ic_core.threads import OneThreadPerProcess
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ic_core.settings.production")
 
@@ -22,21 +23,11 @@ LONG_LIVED_PATHS = frozenset({"/api/messages/stream/"})
 class LiveASGIHandler(ASGIHandler):
     def __init__(self):
         super().__init__()
-        self._long_lived_executor = None
-        self._executor_pid = None
-
-    def long_lived_executor(self):
-        # Made in the worker, after gunicorn forks: a thread does not survive a fork.
-        if self._executor_pid != os.getpid():
-            self._executor_pid = os.getpid()
-            self._long_lived_executor = ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="ic-long-lived"
-            )
-        return self._long_lived_executor
+        self.long_lived_thread = OneThreadPerProcess("ic-long-lived")
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope.get("path") in LONG_LIVED_PATHS:
-            async with ThreadSensitiveContext(executor=self.long_lived_executor()):
+            async with ThreadSensitiveContext(executor=self.long_lived_thread.executor()):
                 await self.handle(scope, receive, send)
         else:
             await super().__call__(scope, receive, send)

@@ -17,10 +17,8 @@ carries on; after one it tells the hub to re-check what it may have missed.
 import asyncio
 import contextlib
 import logging
-import os
 import sqlite3
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
@@ -28,6 +26,8 @@ from django.conf import settings
 from django.db import connection, connections
 from django.db.models import Max
 from django.utils import timezone
+
+from ic_core.threads import OneThreadPerProcess
 
 from . import doorbell
 from .changes import NOTIFY_CHANNEL, current_epoch
@@ -45,15 +45,8 @@ HEALTHY_STEP_SECONDS = 10.0
 KEEP_CHANGES_SECONDS = 3600
 PRUNE_EVERY_SECONDS = 600
 
-_reader = {"pid": None, "executor": None}
-
-
-def reader_executor():
-    """This process's one reader thread (made after fork: a thread does not survive one)."""
-    if _reader["pid"] != os.getpid():
-        _reader["pid"] = os.getpid()
-        _reader["executor"] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ic-live")
-    return _reader["executor"]
+# This process's one reader thread, and with it the live channel's one database connection.
+READER = OneThreadPerProcess("ic-live")
 
 
 def _call_closing_on_error(fn, args):
@@ -68,7 +61,7 @@ def _call_closing_on_error(fn, args):
 async def in_reader_thread(fn, *args):
     """fn(*args) on the live reader's thread and database connection."""
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(reader_executor(), partial(_call_closing_on_error, fn, args))
+    return await loop.run_in_executor(READER.executor(), partial(_call_closing_on_error, fn, args))
 
 
 @dataclass(frozen=True)

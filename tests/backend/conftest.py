@@ -83,8 +83,8 @@ def close_the_live_readers_connection():
     yield
     from live import feed
 
-    if feed._reader["executor"] is not None:
-        feed.reader_executor().submit(connections.close_all).result(timeout=10)
+    if feed.READER.started():
+        feed.READER.executor().submit(connections.close_all).result(timeout=10)
 
 
 @pytest.fixture

@@ -173,7 +173,8 @@ class Session:
         """An httpx client that reaches the server as this session does."""
         return httpx.Client(transport=self.new_transport(), **options)
 
-    def post(self, path, body, keep_alive=False):
+    def write(self, method, path, body=None, keep_alive=False):
+        """A state-changing request (POST, PATCH, DELETE) as the SPA sends it."""
         # As a browser's fetch: the page's origin, which Django's CSRF check compares with the
         # host (over HTTPS it demands it, or a Referer).
         headers = {
@@ -183,7 +184,10 @@ class Session:
         # By default a fresh connection per write, so the kernel may hand it to either worker.
         if not keep_alive:
             headers["Connection"] = "close"
-        return self.http.post(path, json=body, headers=headers)
+        return self.http.request(method, path, json=body, headers=headers)
+
+    def post(self, path, body, keep_alive=False):
+        return self.write("POST", path, body, keep_alive=keep_alive)
 
     def sign_in(self, key):
         response = self.post("/api/auth/verify-key/", {"key": key})

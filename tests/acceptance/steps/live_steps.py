@@ -56,14 +56,8 @@ def facilitator_revokes_through_api(stack, holder):
     keys = facilitator.http.get(f"/api/circles/{stack.circle}/keys/").json()
     prefix = holder["key"].replace("-", "")[:4]
     (key,) = [k for k in keys if k["prefix"] == prefix and not k["revoked"]]
-    headers = {
-        "X-CSRFToken": facilitator.http.cookies["csrftoken"],
-        "Origin": str(facilitator.http.base_url).rstrip("/"),
-    }
     holder["acted"] = time.monotonic()
-    response = facilitator.http.delete(
-        f"/api/circles/{stack.circle}/keys/{key['id']}/", headers=headers
-    )
+    response = facilitator.write("DELETE", f"/api/circles/{stack.circle}/keys/{key['id']}/")
     assert response.status_code == 204, response.text
     facilitator.close()
 

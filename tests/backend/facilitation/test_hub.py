@@ -176,19 +176,29 @@ async def ended_within(reader, seconds=WITHIN):
             return data, arrived - started
 
 
-def test_a_revoked_key_is_out_at_once_and_others_stay(room):
+def ended_while_another_receives(room, leaver, stayer, change, body):
+    """Opens the leaver's and the stayer's streams, makes the change (given the leaver's
+    session), then posts: (the leaver's end data, how long it took, what the stayer got)."""
+
     async def scenario():
-        revoked, _ = await opened(room.people[0], "hub-circle")
-        kept, _ = await opened(room.people[1], "hub-circle")
+        leaving, session = await opened(leaver, "hub-circle")
+        staying, _ = await opened(stayer, "hub-circle")
         await asyncio.sleep(0.2)
-        await sync_to_async(revoke_key)(room.people[0])
-        data, took = await ended_within(revoked)
-        await sync_to_async(post_message)(room.circle, room.fay, "prompt", "Still here")
-        still = await kept.next_message()
-        await kept.close()
+        await sync_to_async(change)(session)
+        data, took = await ended_within(leaving)
+        await sync_to_async(post_message)(room.circle, room.fay, "prompt", body)
+        still = await staying.next_message()
+        await staying.close()
         return data, took, still
 
-    data, took, still = run(scenario)
+    return run(scenario)
+
+
+def test_a_revoked_key_is_out_at_once_and_others_stay(room):
+    data, took, still = ended_while_another_receives(
+        room, room.people[0], room.people[1], lambda _: revoke_key(room.people[0]), "Still here"
+    )
+
     assert data["reason"] == "key_revoked"
     assert data["detail"] == "Your key was revoked."
     assert took < WITHIN
@@ -196,36 +206,29 @@ def test_a_revoked_key_is_out_at_once_and_others_stay(room):
 
 
 def test_signing_out_ends_that_sessions_streams_only(room):
-    async def scenario():
-        mine, session = await opened(room.people[0], "hub-circle")
-        other_tab, _ = await opened(room.people[0], "hub-circle")  # another sign-in, same key
-        await asyncio.sleep(0.2)
-        await sync_to_async(end_session)(SimpleNamespace(session=session))
-        data, took = await ended_within(mine)
-        await sync_to_async(post_message)(room.circle, room.fay, "prompt", "Other tab")
-        still = await other_tab.next_message()
-        await other_tab.close()
-        return data, took, still
+    # The stayer is another sign-in with the same key: another tab.
+    data, took, still = ended_while_another_receives(
+        room,
+        room.people[0],
+        room.people[0],
+        lambda session: end_session(SimpleNamespace(session=session)),
+        "Other tab",
+    )
 
-    data, took, still = run(scenario)
     assert data["reason"] == "signed_out"
     assert took < WITHIN
     assert still["body"] == "Other tab"
 
 
 def test_closing_a_circle_ends_its_participants_streams_not_the_facilitators(room):
-    async def scenario():
-        participant, _ = await opened(room.people[0], "hub-circle")
-        facilitator, _ = await opened(room.fay, "hub-circle")
-        await asyncio.sleep(0.2)
-        await sync_to_async(update_circle)(room.circle, active=False)
-        data, took = await ended_within(participant)
-        await sync_to_async(post_message)(room.circle, room.fay, "prompt", "Only me")
-        still = await facilitator.next_message()
-        await facilitator.close()
-        return data, took, still
+    data, took, still = ended_while_another_receives(
+        room,
+        room.people[0],
+        room.fay,
+        lambda _: update_circle(room.circle, active=False),
+        "Only me",
+    )
 
-    data, took, still = run(scenario)
     assert data["reason"] == "circle_closed"
     assert took < WITHIN
     assert still["body"] == "Only me"

@@ -112,10 +112,7 @@ def revoke_through_the_api(server, demo, participant):
     keys = facilitator.http.get(f"/api/circles/{demo['circle']}/keys/").json()
     prefix = demo["participant_keys"][0][:4]
     (key,) = [k for k in keys if k["prefix"] == prefix]
-    headers = {"X-CSRFToken": facilitator.http.cookies["csrftoken"], "Origin": server.url}
-    response = facilitator.http.delete(
-        f"/api/circles/{demo['circle']}/keys/{key['id']}/", headers=headers
-    )
+    response = facilitator.write("DELETE", f"/api/circles/{demo['circle']}/keys/{key['id']}/")
     assert response.status_code == 204, response.text
 
 
@@ -125,10 +122,7 @@ def sign_out(server, demo, participant):
 
 def close_the_circle(server, demo, participant):
     facilitator = Session(server.url).sign_in(demo["facilitator_key"])
-    headers = {"X-CSRFToken": facilitator.http.cookies["csrftoken"], "Origin": server.url}
-    response = facilitator.http.patch(
-        f"/api/circles/{demo['circle']}/", json={"active": False}, headers=headers
-    )
+    response = facilitator.write("PATCH", f"/api/circles/{demo['circle']}/", {"active": False})
     assert response.status_code == 200, response.text
 
 
