@@ -2,6 +2,7 @@
 Feature: M7 Integration working
   A facilitator and participants, each in their own browser, meet in a circle: keys let them
   in, the video joins the circle's own room with the right role, and messages arrive live.
+  Revoked means out, the video call included.
 
   Scenario: Participant and facilitator meet in the circle's video with their roles
     Given the participant has signed in
@@ -48,3 +49,22 @@ Feature: M7 Integration working
     Then the third participant is sent back to key entry
     When the third participant enters their key again
     Then the third participant is told "That key is not valid"
+
+  @destructive
+  Scenario: A revoked participant is taken out of the video call
+    Given a new participant has signed in and joined the video
+    And the facilitator has signed in
+    And the facilitator is in the call with the new participant
+    When the facilitator revokes the new participant's key in the room
+    Then the facilitator's page removed the new participant from the call
+    And the new participant's own page left the call
+    And the video service gives the new participant no token
+
+  @destructive
+  Scenario: The facilitator moves the call to a new room and the participant follows
+    Given the participant has signed in
+    And the facilitator has signed in
+    When the participant joins the video
+    Then the participant is in the call
+    When the facilitator moves the call to a new room
+    Then the participant is in the call again, in the circle's new room

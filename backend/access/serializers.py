@@ -65,6 +65,7 @@ class KeySummarySerializer(serializers.ModelSerializer):
     last_used = serializers.DateTimeField(source="last_used_at")
     revoked = serializers.SerializerMethodField()
     revoked_at = serializers.DateTimeField()
+    call_name = serializers.SerializerMethodField()
 
     class Meta:
         model = AccessKey
@@ -79,7 +80,12 @@ class KeySummarySerializer(serializers.ModelSerializer):
             "use_count",
             "revoked",
             "revoked_at",
+            "call_name",
         ]
+
+    def get_call_name(self, key) -> str:
+        """The key's name in the circle's video call (context["call_names"], by key id)."""
+        return self.context.get("call_names", {}).get(key.pk, key.display_name)
 
     def get_revoked(self, key) -> bool:
         return key.revoked_at is not None

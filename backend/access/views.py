@@ -26,6 +26,7 @@ from .authentication import (
     start_session,
 )
 from .models import Role
+from .naming import call_names
 from .serializers import (
     IdentitySerializer,
     IssuedKeySerializer,
@@ -117,8 +118,9 @@ class CircleKeysView(APIView):
     @extend_schema(responses=KeySummarySerializer(many=True))
     def get(self, request, slug):
         circle = facilitated_circle_for(request, slug, "see its keys")
-        keys = circle.access_keys.order_by("created_at", "id")
-        return Response(KeySummarySerializer(keys, many=True).data)
+        keys = list(circle.access_keys.order_by("created_at", "id"))
+        context = {"call_names": call_names(keys)}
+        return Response(KeySummarySerializer(keys, many=True, context=context).data)
 
     @extend_schema(
         request=IssueKeysSerializer,

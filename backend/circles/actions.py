@@ -7,7 +7,7 @@ from access.actions import revoke_key
 from access.models import Role
 from live import changes
 
-from .models import Circle
+from .models import Circle, new_room_name
 
 
 class SlugTaken(Exception):
@@ -48,6 +48,19 @@ def update_circle(circle, **fields):
         setattr(circle, field, value)
     circle.save(update_fields=list(fields))
     changes.circle_changed(circle.pk)
+    return circle
+
+
+@transaction.atomic
+def move_to_new_room(circle):
+    """Gives the circle's call a new room name; open pages reconnect and follow it there.
+
+    For public mode, where the room name is the only lock: whoever is left in the old room
+    (a revoked key's holder) is on their own, and cannot find the new one.
+    """
+    circle.jitsi_room = new_room_name()
+    circle.save(update_fields=["jitsi_room"])
+    changes.room_moved(circle.pk)
     return circle
 
 

@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.CircleListView.as_view(), name="circle-list"),
     path("<slug:slug>/", views.CircleDetailView.as_view(), name="circle-detail"),
+    path("<slug:slug>/video-room/", views.CircleVideoRoomView.as_view(), name="circle-video-room"),
     path("<slug:slug>/keys/", CircleKeysView.as_view(), name="circle-keys"),
     path("<slug:slug>/keys/<int:key_id>/", CircleKeyView.as_view(), name="circle-key"),
 ]

@@ -63,3 +63,14 @@ class CircleDetailView(APIView):
     def delete(self, request, slug):
         actions.delete_circle(facilitated_circle_for(request, slug, "delete it"))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CircleVideoRoomView(APIView):
+    """POST: move the circle's call to a new room (for public mode, where the room name is the
+    only lock). Everyone whose key still opens the circle follows; nobody else learns it."""
+
+    @extend_schema(request=None, responses=CircleDetailSerializer)
+    def post(self, request, slug):
+        circle = facilitated_circle_for(request, slug, "move its video to a new room")
+        actions.move_to_new_room(circle)
+        return Response(circle_detail(circle, request.user))

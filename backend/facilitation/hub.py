@@ -187,6 +187,10 @@ class Hub:
                 signed_out.update(ended)
             elif kind == Change.Kind.CIRCLE and circle_id in self.channels:
                 suspects.update(self.channels[circle_id].streams)
+            elif kind == Change.Kind.ROOM and circle_id in self.channels:
+                # The page learns the new room from the hello of its next connection.
+                for stream in list(self.channels[circle_id].streams):
+                    stream.start_over()
             elif kind == Change.Kind.EPOCH:
                 await self._on_resync(epoch_changed=True)
         if suspects:

@@ -12,6 +12,7 @@ one connection; once open it waits on the hub (ic_core.asgi runs these requests 
 thread of their own), so streams cost neither a thread nor a database connection.
 """
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ class Opening:
     last_seq: int
     epoch: str
     key_expires_at: datetime | None
+    video_room: str
 
 
 def open_stream(session, slug, after):
@@ -78,7 +80,15 @@ def open_stream(session, slug, after):
     if circle is None:
         return error_response(404, "not_found", f"There is no circle '{slug}' that your key opens.")
     holder = standing.Holder(key.pk, session.session_key, circle.pk, key.is_facilitator)
-    return Opening(holder, after, circle.last_seq, current_epoch(), key.expires_at)
+    return Opening(
+        holder, after, circle.last_seq, current_epoch(), key.expires_at, room_tag(circle)
+    )
+
+
+def room_tag(circle):
+    """Names the circle's current video room without giving it away: a page in the call
+    compares it with the one it joined, and follows the call when the room moved."""
+    return hashlib.sha256(circle.jitsi_room.encode()).hexdigest()[:16]
 
 
 def event(name, data):
@@ -105,7 +115,10 @@ def unsent(events, sent):
 
 async def event_stream(opening):
     yield f"retry: {RETRY_MS}\n\n".encode()
-    yield event("hello", {"epoch": opening.epoch, "last_seq": opening.last_seq})
+    yield event(
+        "hello",
+        {"epoch": opening.epoch, "last_seq": opening.last_seq, "video_room": opening.video_room},
+    )
     stream = Stream(opening.holder)
     with hub.subscribe(stream, opening.last_seq):
         sent = opening.after

@@ -11,6 +11,15 @@ PUBLIC_NOTICE = (
     "Video runs on a public Jitsi server without authentication. meet.jit.si ends embedded "
     "calls after 5 minutes; use token or jaas mode for real sessions."
 )
+# What an operator must know before choosing public mode (manage.py check, make status, the
+# facilitator's page, docs/configuration.md say it).
+PUBLIC_LIMITS = (
+    "JITSI_MODE is public: the video has no access control of its own. Anyone who learns a "
+    "circle's room name can join its call, and revoking a key does not keep its holder out "
+    "of the call: the facilitator removes them in the call, then moves the circle to a fresh "
+    "room. meet.jit.si also ends embedded calls after 5 minutes."
+)
+PUBLIC_HINT = "For real sessions set JITSI_MODE=token (self-hosted Jitsi) or jaas."
 
 
 def missing_settings():

@@ -5,7 +5,7 @@ secret; the moderator is chosen by context.user.affiliation (token_affiliation m
 jaas: 8x8 Jitsi as a Service, RS256 with the tenant's key; moderator is context.user.moderator.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 from django.conf import settings
@@ -19,6 +19,14 @@ def _validity():
         "nbf": int((now - timedelta(seconds=settings.JITSI_CLOCK_SKEW)).timestamp()),
         "exp": int((now + timedelta(seconds=settings.JITSI_TOKEN_TTL)).timestamp()),
     }
+
+
+def token_expiry(token):
+    """When a token we made stops letting anyone in (ISO 8601), or None without a token."""
+    if token is None:
+        return None
+    exp = jwt.decode(token, options={"verify_signature": False})["exp"]
+    return datetime.fromtimestamp(exp, UTC).isoformat().replace("+00:00", "Z")
 
 
 def _user(user_id, display_name, **role):

@@ -25,6 +25,8 @@ JitsiConfigSerializer = inline_serializer(
         "script_url": serializers.URLField(),
         "room_name": serializers.CharField(),
         "jwt": serializers.CharField(allow_null=True),
+        "expires_at": serializers.DateTimeField(allow_null=True),
+        "renew_after_seconds": serializers.IntegerField(),
         "moderator": serializers.BooleanField(),
         "user_info": inline_serializer("JitsiUserInfo", {"displayName": serializers.CharField()}),
         "config_overwrite": serializers.DictField(),

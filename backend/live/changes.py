@@ -39,6 +39,10 @@ def circle_changed(circle_id):
     _record(Change.Kind.CIRCLE, circle_id=circle_id)
 
 
+def room_moved(circle_id):
+    _record(Change.Kind.ROOM, circle_id=circle_id)
+
+
 @transaction.atomic
 def database_replaced():
     """After a restore: a new epoch, so open pages notice that numbers may have gone back."""

@@ -22,6 +22,7 @@ class Change(models.Model):
         SESSION = "session", "A session ended (signed out)"
         CIRCLE = "circle", "A circle was changed or deleted"
         EPOCH = "epoch", "The database was replaced (restored)"
+        ROOM = "room", "A circle's video call moved to a new room"
 
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -42,6 +42,7 @@ from acceptance.steps.operations_steps import *  # noqa: F403
 from acceptance.steps.production_steps import *  # noqa: F403
 from acceptance.steps.replica_steps import *  # noqa: F403
 from acceptance.steps.repository_steps import *  # noqa: F403
+from acceptance.steps.video_steps import *  # noqa: F403
 from support import postgres
 from support.jitsi_standin import JitsiStandIn
 from support.selection import deselect

@@ -118,6 +118,14 @@ ROWS = [
         names_circle=True,
     ),
     Row(
+        "POST new video room for A",
+        "post",
+        "/api/circles/{slug}/video-room/",
+        statuses(401, 403, 200, 404),
+        write=True,
+        names_circle=True,
+    ),
+    Row(
         "GET keys of A",
         "get",
         "/api/circles/{slug}/keys/",

@@ -175,7 +175,9 @@ JITSI_TOKEN_SUBJECT = env.str("JITSI_TOKEN_SUBJECT", default="")
 JITSI_JAAS_APP_ID = env.str("JITSI_JAAS_APP_ID", default="")
 JITSI_JAAS_KEY_ID = env.str("JITSI_JAAS_KEY_ID", default="")
 JITSI_JAAS_PRIVATE_KEY = secret("JITSI_JAAS_PRIVATE_KEY", default="")
-JITSI_TOKEN_TTL = env.int("JITSI_TOKEN_TTL", default=3600)
+# Minutes, not hours: a token lets its holder (re)enter the call until it runs out, revoked or
+# not. The page renews it while the key is good (jitsi_integration.config).
+JITSI_TOKEN_TTL = env.int("JITSI_TOKEN_TTL", default=300)
 JITSI_CLOCK_SKEW = env.int("JITSI_CLOCK_SKEW", default=30)
 
 # BACKUPS (manage.py backup_db / restore_db): where copies go and how many are kept.

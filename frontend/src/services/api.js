@@ -54,6 +54,7 @@ export const api = {
   issueKeys: (slug, request) => write('post', `/circles/${encodeURIComponent(slug)}/keys/`, request),
   revokeKey: (slug, id) => write('delete', `/circles/${encodeURIComponent(slug)}/keys/${id}/`),
   jitsiConfig: (slug) => read('/jitsi/config/', { circle: slug }),
+  newVideoRoom: (slug) => write('post', `/circles/${encodeURIComponent(slug)}/video-room/`),
 }
 
 function waitPhrase(seconds) {

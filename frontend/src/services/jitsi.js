@@ -30,7 +30,8 @@ export function loadJitsiScript(url, doc = document) {
 
 /**
  * Starts a meeting in parentNode from the backend's /api/jitsi/config/ answer.
- * handlers: { onJoined, onLeft, onReadyToClose, onParticipantJoined }. Returns the API object.
+ * handlers: { onJoined, onLeft, onReadyToClose, onParticipantJoined, onParticipantLeft,
+ * onNameChanged }. Returns the API object.
  */
 export function startMeeting(JitsiMeetExternalAPI, config, parentNode, handlers = {}) {
   const options = {
@@ -48,12 +49,28 @@ export function startMeeting(JitsiMeetExternalAPI, config, parentNode, handlers 
   meeting.addListener('videoConferenceLeft', (event) => handlers.onLeft?.(event))
   meeting.addListener('readyToClose', () => handlers.onReadyToClose?.())
   meeting.addListener('participantJoined', (event) => handlers.onParticipantJoined?.(event))
+  meeting.addListener('participantLeft', (event) => handlers.onParticipantLeft?.(event))
+  meeting.addListener('participantKickedOut', (event) => handlers.onParticipantLeft?.(event.kicked ?? {}))
+  meeting.addListener('displayNameChange', (event) =>
+    handlers.onNameChanged?.({ id: event.id, displayName: event.displayname }),
+  )
   return meeting
 }
 
 /** Leaves the call; the meeting answers with videoConferenceLeft / readyToClose. */
 export function hangUp(meeting) {
   meeting?.executeCommand('hangup')
+}
+
+/**
+ * Removes from the call everyone in participants ({ id: displayName }) called name: the page
+ * of a revoked key may not leave by itself. Only a moderator's command is obeyed by Jitsi.
+ * Returns the ids removed.
+ */
+export function removeByName(meeting, participants, name) {
+  const ids = Object.keys(participants).filter((id) => participants[id] === name)
+  for (const id of ids) meeting?.executeCommand('kickParticipant', id)
+  return ids
 }
 
 /** Removes the iframe and its listeners. Safe to call twice. */

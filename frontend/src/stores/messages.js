@@ -52,6 +52,7 @@ export const useMessagesStore = defineStore('messages', () => {
   const olderLoaded = ref(false) // an older page was added: the list is more than one page
   const pagePrompt = ref(null) // the circle's latest prompt as the pages say, even if not loaded
   const endReason = ref(null) // why the server ended the stream (`end` event), once known
+  const videoRoom = ref(null) // a tag of the circle's current video room (each hello says it)
   let epoch = null // which numbering the shown messages belong to (changes on a restore)
   let streamAfter = 0 // the seq the current stream was opened after
   let openStream = openMessageStream
@@ -86,6 +87,7 @@ export const useMessagesStore = defineStore('messages', () => {
     openStream = opener
     reloads = 0
     endReason.value = null
+    videoRoom.value = null
     messages.value = []
     forgetPage()
     pagePrompt.value = null
@@ -120,6 +122,7 @@ export const useMessagesStore = defineStore('messages', () => {
       },
       onHello: (hello) => {
         if (mine !== generation) return
+        if (hello.video_room) videoRoom.value = hello.video_room
         if (sameNumbers(hello)) reloads = 0
         else renumbered()
       },
@@ -227,6 +230,7 @@ export const useMessagesStore = defineStore('messages', () => {
     olderLoaded,
     currentPrompt,
     endReason,
+    videoRoom,
     follow,
     loadOlder,
     stop,

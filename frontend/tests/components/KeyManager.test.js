@@ -225,6 +225,7 @@ describe('KeyManager', () => {
     expect(confirm).toHaveBeenCalledTimes(1)
     expect(confirm.mock.calls[0][0]).toContain('Ben')
     expect(revoke).not.toHaveBeenCalled()
+    expect(wrapper.emitted('revoked')).toBeUndefined()
 
     confirm.mockReturnValueOnce(true)
     await wrapper.find('button[aria-label="Revoke Ben"]').trigger('click')
@@ -234,6 +235,16 @@ describe('KeyManager', () => {
     // now revoked: no button any more
     expect(wrapper.find('button[aria-label="Revoke Ben"]').exists()).toBe(false)
     expect(rows(wrapper)[1].text()).toContain('Revoked')
+    // the room removes the key's holder from the call by the name they have there
+    expect(wrapper.emitted('revoked')).toEqual([[expect.objectContaining({ id: 2, label: 'Ben' })]])
+    wrapper.unmount()
+  })
+
+  it('shows the name a key goes by in the call when it is not the label', async () => {
+    const { wrapper } = await setup([row(1, { label: 'Ana', call_name: 'Ana' }), row(2, { label: '', call_name: 'Participant #2' })])
+
+    const names = wrapper.findAll('[data-testid="call-name"]')
+    expect(names.map((n) => n.text())).toEqual(['In the call: Participant #2'])
     wrapper.unmount()
   })
 

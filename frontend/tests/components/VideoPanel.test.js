@@ -25,6 +25,8 @@ function jitsiConfig(overrides = {}) {
     config_overwrite: { prejoinConfig: { enabled: true }, subject: 'Demo circle' },
     interface_config_overwrite: { SHOW_JITSI_WATERMARK: false },
     notice: null,
+    expires_at: '2026-12-02T10:05:00Z',
+    renew_after_seconds: 150,
     ...overrides,
   }
 }
@@ -292,5 +294,171 @@ describe('VideoPanel', () => {
 
     const live = FakeJitsiApi.instances.filter((meeting) => meeting.disposeCalls === 0)
     expect(live).toEqual([])
+  })
+
+  describe('when access ends', () => {
+    afterEach(() => {
+      vi.useRealTimers()
+    })
+
+    it('removes everyone called by the revoked key\'s name from the call, and says so', async () => {
+      const { wrapper, meeting } = await joined({ isFacilitator: true })
+      meeting.fire('videoConferenceJoined', {})
+      meeting.fire('participantJoined', { id: 'a1', displayName: 'Participant #7' })
+      meeting.fire('participantJoined', { id: 'b2', displayName: 'Ana' })
+      meeting.fire('participantJoined', { id: 'c3', displayName: 'Participant #7' })
+      meeting.fire('participantLeft', { id: 'c3' })
+      await flushPromises()
+
+      expect(wrapper.vm.removeFromCall('Participant #7')).toBe(1)
+      await flushPromises()
+
+      expect(meeting.commands).toEqual([['kickParticipant', 'a1']])
+      expect(wrapper.find('[data-testid="video-action-status"]').text()).toBe(
+        'Participant #7 was removed from the call.',
+      )
+      wrapper.unmount()
+    })
+
+    it('finds a participant by the name they changed to, and removes nobody when nobody matches', async () => {
+      const { wrapper, meeting } = await joined({ isFacilitator: true })
+      meeting.fire('participantJoined', { id: 'a1', displayName: 'Someone' })
+      meeting.fire('displayNameChange', { id: 'a1', displayname: 'Pat' })
+
+      expect(wrapper.vm.removeFromCall('Someone')).toBe(0)
+      expect(wrapper.vm.removeFromCall('Pat')).toBe(1)
+      expect(meeting.commands).toEqual([['kickParticipant', 'a1']])
+      wrapper.unmount()
+    })
+
+    it('removes nobody when not in the call', () => {
+      const wrapper = setup({ isFacilitator: true })
+
+      expect(wrapper.vm.removeFromCall('Pat')).toBe(0)
+      wrapper.unmount()
+    })
+
+    it('renews the token halfway through its life while the key is good', async () => {
+      vi.useFakeTimers()
+      const { wrapper, meeting } = await joined()
+      meeting.fire('videoConferenceJoined', {})
+      const renewals = vi.spyOn(api, 'jitsiConfig').mockClear().mockResolvedValue(jitsiConfig())
+
+      await vi.advanceTimersByTimeAsync(149_000)
+      expect(renewals).not.toHaveBeenCalled()
+      await vi.advanceTimersByTimeAsync(1_000)
+      expect(renewals).toHaveBeenCalledTimes(1)
+      await vi.advanceTimersByTimeAsync(150_000)
+      expect(renewals).toHaveBeenCalledTimes(2)
+
+      expect(state(wrapper)).toBe('joined')
+      expect(meeting.disposeCalls).toBe(0)
+      wrapper.unmount()
+    })
+
+    it('leaves the call when the renewal is refused (key revoked, expired or signed out)', async () => {
+      vi.useFakeTimers()
+      const { wrapper, meeting } = await joined()
+      meeting.fire('videoConferenceJoined', {})
+      vi.spyOn(api, 'jitsiConfig').mockRejectedValue(httpError(401, 'not_authenticated', 'No.'))
+
+      await vi.advanceTimersByTimeAsync(150_000)
+
+      expect(meeting.disposeCalls).toBe(1)
+      expect(state(wrapper)).toBe('error')
+      expect(wrapper.find('[role="alert"]').text()).toBe(
+        'Your key no longer opens this circle, so you have left the call.',
+      )
+      wrapper.unmount()
+    })
+
+    it('stays in the call when a renewal fails for another reason, and tries again soon', async () => {
+      vi.useFakeTimers()
+      const { wrapper, meeting } = await joined()
+      meeting.fire('videoConferenceJoined', {})
+      const renewals = vi.spyOn(api, 'jitsiConfig').mockClear().mockRejectedValueOnce(new Error('offline'))
+      renewals.mockResolvedValue(jitsiConfig())
+
+      await vi.advanceTimersByTimeAsync(150_000)
+      expect(state(wrapper)).toBe('joined')
+      await vi.advanceTimersByTimeAsync(10_000)
+
+      expect(renewals).toHaveBeenCalledTimes(2)
+      expect(meeting.disposeCalls).toBe(0)
+      wrapper.unmount()
+    })
+
+    it('stops renewing after leaving the call', async () => {
+      vi.useFakeTimers()
+      const { wrapper, meeting } = await joined()
+      meeting.fire('videoConferenceJoined', {})
+      meeting.fire('videoConferenceLeft', {})
+      const renewals = vi.spyOn(api, 'jitsiConfig').mockClear()
+
+      await vi.advanceTimersByTimeAsync(600_000)
+
+      expect(renewals).not.toHaveBeenCalled()
+      wrapper.unmount()
+    })
+  })
+
+  describe('a new room', () => {
+    afterEach(() => {
+      vi.unstubAllGlobals()
+    })
+
+    it('follows the call to a new room: leaves the old one and joins again', async () => {
+      const { wrapper, meeting } = await joined({ videoRoom: 'tag-1' })
+      meeting.fire('videoConferenceJoined', {})
+      const moved = jitsiConfig({ room_name: 'ic-new-room' })
+      vi.spyOn(api, 'jitsiConfig').mockResolvedValue(moved)
+
+      await wrapper.setProps({ videoRoom: 'tag-2' })
+      await flushPromises()
+      scriptLoads()
+      await flushPromises()
+
+      expect(meeting.disposeCalls).toBe(1)
+      expect(FakeJitsiApi.instances.at(-1).options.roomName).toBe('ic-new-room')
+      wrapper.unmount()
+    })
+
+    it('does not join when the room moves while the person is not in the call', async () => {
+      const fetchConfig = vi.spyOn(api, 'jitsiConfig')
+      const wrapper = setup({ videoRoom: 'tag-1' })
+
+      await wrapper.setProps({ videoRoom: 'tag-2' })
+      await flushPromises()
+
+      expect(fetchConfig).not.toHaveBeenCalled()
+      wrapper.unmount()
+    })
+
+    it('offers the facilitator, and only the facilitator, to move the call', async () => {
+      const participant = setup()
+      expect(button(participant, 'Move to a new room')).toBeUndefined()
+      participant.unmount()
+
+      const moveRoom = vi.spyOn(api, 'newVideoRoom').mockResolvedValue({})
+      vi.stubGlobal('confirm', vi.fn(() => true))
+      const wrapper = setup({ isFacilitator: true })
+      await button(wrapper, 'Move to a new room').trigger('click')
+      await flushPromises()
+
+      expect(moveRoom).toHaveBeenCalledWith('demo')
+      expect(wrapper.find('[data-testid="video-action-status"]').text()).toBe('The call moved to a new room.')
+      wrapper.unmount()
+    })
+
+    it('moves nothing when the facilitator does not confirm', async () => {
+      const moveRoom = vi.spyOn(api, 'newVideoRoom')
+      vi.stubGlobal('confirm', vi.fn(() => false))
+      const wrapper = setup({ isFacilitator: true })
+
+      await button(wrapper, 'Move to a new room').trigger('click')
+
+      expect(moveRoom).not.toHaveBeenCalled()
+      wrapper.unmount()
+    })
   })
 })

@@ -477,6 +477,20 @@ describe('messages store: after a database restore', () => {
     return { list, opened }
   }
 
+  it('keeps the video room each hello names, for the video to follow when it moves', async () => {
+    const { opened } = await followed()
+    expect(store.videoRoom).toBeNull()
+
+    opened[0].options.onHello({ epoch: 'e1', last_seq: 3, video_room: 'room-1' })
+    expect(store.videoRoom).toBe('room-1')
+    opened[0].options.onHello({ epoch: 'e1', last_seq: 3, video_room: 'room-2' })
+    expect(store.videoRoom).toBe('room-2')
+
+    vi.spyOn(api, 'listMessages').mockResolvedValueOnce(page([]))
+    await store.follow('other', { openStream: fakeOpener().openStream })
+    expect(store.videoRoom).toBeNull() // another circle: its own room, once its stream says
+  })
+
   it('changes nothing when the hello matches the page', async () => {
     const { list, opened } = await followed()
 

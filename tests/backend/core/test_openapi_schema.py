@@ -17,6 +17,7 @@ OPERATIONS = {
     "/api/circles/{slug}/": {"get", "patch", "delete"},
     "/api/circles/{slug}/keys/": {"get", "post"},
     "/api/circles/{slug}/keys/{key_id}/": {"delete"},
+    "/api/circles/{slug}/video-room/": {"post"},
     "/api/messages/": {"get", "post"},
     "/api/messages/stream/": {"get"},
     "/api/jitsi/config/": {"get"},

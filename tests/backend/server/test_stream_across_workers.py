@@ -230,3 +230,30 @@ def test_open_streams_hold_no_thread_and_no_database_connection(start_backend, d
     assert during[1] <= before[1] + 2, (before, during)
     for listener in [*warm, *listeners]:
         listener.close()
+
+
+def test_moving_the_video_room_sends_every_stream_a_new_room_tag(start_backend, demo):
+    server = start_backend(workers=2)
+    participant = Session(server.url).sign_in(demo["participant_keys"][1])
+    facilitator = Session(server.url).sign_in(demo["facilitator_key"])
+    listeners, _ = listeners_on_every_worker(server, participant, demo["circle"])
+    tags = set()
+    for listener in listeners:
+        kind, _, hello, _ = listener.next_event()
+        assert kind == "hello"
+        tags.add(hello["video_room"])
+    (before,) = tags  # every worker names the same room
+
+    response = facilitator.write("POST", f"/api/circles/{demo['circle']}/video-room/")
+    assert response.status_code == 200, response.text
+
+    for listener in listeners:
+        # The stream closes (the page reconnects at once) ...
+        assert listener.next_event(timeout=10)[0] == "closed"
+        # ... and the next hello names another room, which the page follows.
+        again = StreamListener(participant, demo["circle"])
+        kind, _, hello, _ = again.next_event()
+        assert kind == "hello"
+        assert hello["video_room"] != before
+        assert len(hello["video_room"]) == 16  # a tag of the room, not its name
+        again.close()

@@ -11,6 +11,7 @@ const COMMANDS = {
   displayName: 'display-name',
   email: 'email',
   hangup: 'video-hangup',
+  kickParticipant: 'kick-participant',
   password: 'password',
   subject: 'subject',
   toggleAudio: 'toggle-audio',
@@ -26,6 +27,7 @@ const EVENTS = {
   'audio-mute-status-changed': 'audioMuteStatusChanged',
   'display-name-change': 'displayNameChange',
   'participant-joined': 'participantJoined',
+  'participant-kicked-out': 'participantKickedOut',
   'participant-left': 'participantLeft',
   'video-conference-joined': 'videoConferenceJoined',
   'video-conference-left': 'videoConferenceLeft',
@@ -132,6 +134,9 @@ export default class JitsiMeetExternalAPI extends EventEmitter {
           this._participants[userId].displayName = data.displayName
           this._participants[userId].formattedDisplayName = data.formattedDisplayName
           this._numberOfParticipants += 1
+          break
+        case 'participant-kicked-out':
+          // the kicked participant's participant-left follows and does the counting
           break
         case 'participant-left':
           this._numberOfParticipants -= 1

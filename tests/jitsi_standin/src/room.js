@@ -95,6 +95,14 @@ function sendEvent(name, data = {}) {
   transport?.sendEvent({ name, ...data })
 }
 
+// Token mode: the affiliation (self-hosted) or moderator claim (JaaS). Public mode: the first in
+// the room is moderator, and in the stand-in nobody is there before this page.
+function isModerator() {
+  const user = claims?.context?.user
+  if (!user) return true
+  return user.affiliation === 'owner' || user.moderator === 'true' || user.moderator === true
+}
+
 function formatted(name) {
   return name || 'Fellow Jitster'
 }
@@ -125,6 +133,15 @@ const commands = {
     setStatus('left', 'You left the meeting.')
     sendEvent('video-conference-left', { roomName })
     sendEvent('video-ready-to-close')
+  },
+  // Like Jitsi Meet: only a moderator may remove someone; the removed one is announced as
+  // kicked out, then as gone. (The stand-in takes a token's role as the moderator's.)
+  'kick-participant': (id) => {
+    if (!(id in state.participants) || !isModerator()) return
+    delete state.participants[id]
+    renderParticipants()
+    sendEvent('participant-kicked-out', { kicked: { id, local: false }, kicker: { id: state.id, local: true } })
+    sendEvent('participant-left', { id })
   },
   'display-name': (name) => {
     state.displayName = name
