@@ -24,11 +24,18 @@ class Message(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Per circle, only grows; live streams use it as the SSE event id.
     seq = models.PositiveBigIntegerField()
+    # The client's Idempotency-Key: a post sent again (the answer was lost) is the same message.
+    request_key = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["circle", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["circle", "seq"], name="message_seq_unique_per_circle")
+            models.UniqueConstraint(fields=["circle", "seq"], name="message_seq_unique_per_circle"),
+            models.UniqueConstraint(
+                fields=["circle", "request_key"],
+                condition=~models.Q(request_key=""),
+                name="message_request_key_unique_per_circle",
+            ),
         ]
 
     def __str__(self):

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from access.authentication import key_for_session
 from circles.selectors import visible_circle
-from ic_core.errors import error_response
+from ic_core.errors import database_is_away, database_unavailable, error_response
 from live.changes import current_epoch
 from live.feed import in_reader_thread
 
@@ -159,7 +160,12 @@ async def message_stream(request):
     after = parse_after(request)
     # On the live reader's thread and its one long-lived connection: a reconnect storm costs
     # queries, not a new database connection per stream.
-    opening = await in_reader_thread(open_stream, request.session, slug, after)
+    try:
+        opening = await in_reader_thread(open_stream, request.session, slug, after)
+    except DatabaseError as exc:
+        if not database_is_away(exc):
+            raise
+        return database_unavailable(exc)
     if not isinstance(opening, Opening):
         return opening
     response = StreamingHttpResponse(event_stream(opening), content_type="text/event-stream")

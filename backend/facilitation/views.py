@@ -1,14 +1,17 @@
 """Reading and posting a circle's messages. The live stream is in stream.py."""
 
+import re
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from circles.lookup import circle_for, facilitated_circle_for
+from ic_core.exceptions import ApiError
 from live.changes import current_epoch
 
-from .actions import post_message
+from .actions import RequestKeyReused, post_message, post_message_once
 from .selectors import current_prompt, has_messages, messages_after, messages_before
 from .serializers import (
     MessagePageSerializer,
@@ -16,6 +19,24 @@ from .serializers import (
     MessageSerializer,
     PostMessageSerializer,
 )
+
+# The IETF draft's header (draft-ietf-httpapi-idempotency-key-header); a UUID fits.
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def idempotency_key(request):
+    """The request's Idempotency-Key, None without one; a 400 for one that cannot be."""
+    value = request.headers.get("Idempotency-Key")
+    if value is None:
+        return None
+    if not IDEMPOTENCY_KEY.fullmatch(value):
+        raise ApiError(
+            400,
+            "invalid",
+            "Idempotency-Key: must be 1 to 64 letters, digits, '.', '_', ':' or '-' "
+            "(a UUID, for example).",
+        )
+    return value
 
 
 def message_page(circle, before=None, after=None, limit=50):
@@ -61,11 +82,40 @@ class MessageListView(APIView):
         page = message_page(circle, data.get("before"), data.get("after"), data["limit"])
         return Response(MessagePageSerializer(page).data)
 
-    @extend_schema(request=PostMessageSerializer, responses={201: MessageSerializer})
+    @extend_schema(
+        request=PostMessageSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Sending the same post again with the same key returns the "
+                "message it made (200) instead of making another.",
+            )
+        ],
+        responses={201: MessageSerializer, 200: MessageSerializer},
+    )
     def post(self, request):
         serializer = PostMessageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         circle = facilitated_circle_for(request, data["circle"], "post messages")
-        message = post_message(circle, request.user, data["kind"], data["body"])
-        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        request_key = idempotency_key(request)
+        if request_key is None:
+            message = post_message(circle, request.user, data["kind"], data["body"])
+            return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        try:
+            message, created = post_message_once(
+                circle, request.user, data["kind"], data["body"], request_key
+            )
+        except RequestKeyReused as exc:
+            raise ApiError(
+                422,
+                "idempotency_key_reused",
+                "This Idempotency-Key was already used for a different message; "
+                "send a new message with a new key.",
+            ) from exc
+        if created:
+            return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        # Sent again after a lost answer: the message it made the first time, made once.
+        return Response(MessageSerializer(message).data, headers={"Idempotent-Replayed": "true"})

@@ -2,7 +2,9 @@
 
 import logging
 import math
+import sys
 
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
@@ -47,7 +49,31 @@ def describe_validation_errors(errors, prefix=""):
     return [f"{field}: {errors}" if field else str(errors)]
 
 
+# The database is away (a server stopped or restarting, a file that cannot be opened): not a bug
+# of ours, and over by itself when it returns. A bare DatabaseError is what SQLite says of a
+# file it cannot read as a database. Integrity and programming errors stay 500s: those are bugs.
+DATABASE_AWAY = (OperationalError, InterfaceError)
+DATABASE_AWAY_RETRY_SECONDS = 5
+
+
+def database_is_away(exc):
+    return isinstance(exc, DATABASE_AWAY) or type(exc) is DatabaseError
+
+
+def database_unavailable(exc):
+    """503 with a sentence and Retry-After; one log line, no traceback (it is not a bug)."""
+    log.warning("database unavailable: %s: %s", type(exc).__name__, str(exc).strip()[:200])
+    return error_response(
+        503,
+        "database_unavailable",
+        "The database cannot be reached right now. Try again in a moment.",
+        Retry_After=str(DATABASE_AWAY_RETRY_SECONDS),
+    )
+
+
 def api_exception_handler(exc, context):
+    if database_is_away(exc):
+        return database_unavailable(exc)
     response = exception_handler(exc, context)
     if response is None:
         return None  # not an API error: Django's handler500 answers, and logs it
@@ -94,6 +120,11 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this while handling the exception, so it is still at hand: a database that
+    # went away outside a view (saving the session after the response) is a 503 too.
+    exc = sys.exc_info()[1]
+    if exc is not None and database_is_away(exc):
+        return database_unavailable(exc)
     return error_response(
         500, "server_error", "Something went wrong on our side. It has been logged."
     )

@@ -20,8 +20,9 @@ def database_ok():
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
-    except DatabaseError:
-        log.exception("health check: database unusable")
+    except DatabaseError as exc:
+        # Asked every few seconds by Caddy and compose: one line, no traceback each time.
+        log.warning("health check: database unusable: %s: %s", type(exc).__name__, exc)
         return False
 
 

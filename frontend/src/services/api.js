@@ -24,9 +24,9 @@ export function ensureCsrf() {
   return csrfReady
 }
 
-async function write(method, url, data) {
+async function write(method, url, data, headers = {}) {
   await ensureCsrf()
-  const response = await http.request({ method, url, data })
+  const response = await http.request({ method, url, data, headers })
   return response.data
 }
 
@@ -49,7 +49,9 @@ export const api = {
   // One page (the newest without before/after): { results, older, newer, current_prompt, last_seq, epoch }.
   listMessages: (slug, { before, after, limit } = {}) =>
     read('/messages/', given({ circle: slug, before, after, limit })),
-  postMessage: (slug, kind, body) => write('post', '/messages/', { circle: slug, kind, body }),
+  // requestKey (Idempotency-Key): sending the same post again returns the message it made.
+  postMessage: (slug, kind, body, requestKey) =>
+    write('post', '/messages/', { circle: slug, kind, body }, requestKey ? { 'Idempotency-Key': requestKey } : {}),
   listKeys: (slug) => read(`/circles/${encodeURIComponent(slug)}/keys/`),
   issueKeys: (slug, request) => write('post', `/circles/${encodeURIComponent(slug)}/keys/`, request),
   revokeKey: (slug, id) => write('delete', `/circles/${encodeURIComponent(slug)}/keys/${id}/`),

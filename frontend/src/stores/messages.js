@@ -43,6 +43,22 @@ function later(a, b) {
 
 // The open circle's messages: the newest page first, then live over SSE, then older pages as
 // the person asks for them; always in ascending sequence order.
+// A post whose answer was lost is sent again this many times in all, after 1, 2, 3 s.
+const POST_ATTEMPTS = 4
+const POST_RETRY_MS = 1000
+const LOST_ANSWER_STATUSES = new Set([502, 503, 504])
+
+function answerWasLost(failure) {
+  const status = failure?.response?.status
+  return status === undefined || LOST_ANSWER_STATUSES.has(status)
+}
+
+function newRequestKey() {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`
+}
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
 export const useMessagesStore = defineStore('messages', () => {
   const slug = ref(null)
   const messages = ref([])
@@ -214,10 +230,23 @@ export const useMessagesStore = defineStore('messages', () => {
     stream = null
   }
 
+  /**
+   * Posts a message. When the answer is lost (no answer, or the server or its database was
+   * briefly away) it is sent again with the same Idempotency-Key, so it is made once, never
+   * twice; a refusal (4xx) is passed on at once.
+   */
   async function post(kind, body) {
-    const message = await api.postMessage(slug.value, kind, body)
-    add(message) // the stream brings it too; add() ignores the second copy
-    return message
+    const requestKey = newRequestKey()
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const message = await api.postMessage(slug.value, kind, body, requestKey)
+        add(message) // the stream brings it too; add() ignores the second copy
+        return message
+      } catch (failure) {
+        if (attempt >= POST_ATTEMPTS || !answerWasLost(failure)) throw failure
+        await pause(POST_RETRY_MS * attempt)
+      }
+    }
   }
 
   return {

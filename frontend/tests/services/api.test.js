@@ -155,6 +155,23 @@ describe('describeError', () => {
   })
 })
 
+describe('postMessage', () => {
+  it('sends the Idempotency-Key it is given, and none when it is not', async () => {
+    http.defaults.adapter = route({
+      'get /auth/csrf/': ok({ csrf_token: 't' }),
+      'post /messages/': ok({ seq: 1 }),
+    })
+
+    await api.postMessage('demo', 'announcement', 'hello', 'key-1')
+    await api.postMessage('demo', 'announcement', 'hello')
+
+    const posts = seen.filter((c) => c.url === '/messages/')
+    expect(posts[0].headers['Idempotency-Key']).toBe('key-1')
+    expect(posts[1].headers['Idempotency-Key']).toBeUndefined()
+    expect(JSON.parse(posts[0].data)).toEqual({ circle: 'demo', kind: 'announcement', body: 'hello' })
+  })
+})
+
 describe('CSRF', () => {
   it('fetches /auth/csrf/ once, before the first write only', async () => {
     http.defaults.adapter = route({

@@ -270,7 +270,7 @@ describe('messages store: post', () => {
 
     await expect(store.post('prompt', 'Why?')).resolves.toEqual(message(2, 'prompt', 'Why?'))
 
-    expect(post).toHaveBeenCalledWith('demo', 'prompt', 'Why?')
+    expect(post).toHaveBeenCalledWith('demo', 'prompt', 'Why?', expect.stringMatching(/^[\w-]{8,64}$/))
     expect(seqs()).toEqual([1, 2])
   })
 
@@ -299,6 +299,59 @@ describe('messages store: post', () => {
 
     await expect(store.post('prompt', 'a')).rejects.toBe(refused)
     expect(store.messages).toEqual([])
+    expect(api.postMessage).toHaveBeenCalledTimes(1) // a refusal is not sent again
+  })
+
+  it('sends a post whose answer was lost again, with the same key, and shows it once', async () => {
+    vi.useFakeTimers()
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
+    await store.follow('demo', fakeOpener())
+    const post = vi
+      .spyOn(api, 'postMessage')
+      .mockRejectedValueOnce(new Error('Network Error')) // no answer at all
+      .mockRejectedValueOnce(httpError(503, { error: 'database_unavailable', detail: 'x' }))
+      .mockRejectedValueOnce(httpError(502, { error: 'backend_unavailable', detail: 'x' }))
+      .mockResolvedValueOnce(message(1, 'prompt', 'a'))
+
+    const posted = store.post('prompt', 'a')
+    await vi.advanceTimersByTimeAsync(6_000)
+
+    await expect(posted).resolves.toEqual(message(1, 'prompt', 'a'))
+    expect(post).toHaveBeenCalledTimes(4)
+    const keys = new Set(post.mock.calls.map((call) => call[3]))
+    expect(keys.size).toBe(1) // one message, however many times it was sent
+    expect(seqs()).toEqual([1])
+    vi.useRealTimers()
+  })
+
+  it('gives up after four tries and says why', async () => {
+    vi.useFakeTimers()
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
+    await store.follow('demo', fakeOpener())
+    const away = httpError(503, { error: 'database_unavailable', detail: 'x' })
+    const post = vi.spyOn(api, 'postMessage').mockRejectedValue(away)
+
+    const posted = store.post('prompt', 'a')
+    const outcome = expect(posted).rejects.toBe(away)
+    await vi.advanceTimersByTimeAsync(6_000)
+
+    await outcome
+    expect(post).toHaveBeenCalledTimes(4)
+    vi.useRealTimers()
+  })
+
+  it('gives each new post a key of its own', async () => {
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
+    await store.follow('demo', fakeOpener())
+    const post = vi
+      .spyOn(api, 'postMessage')
+      .mockResolvedValueOnce(message(1))
+      .mockResolvedValueOnce(message(2))
+
+    await store.post('announcement', 'same words')
+    await store.post('announcement', 'same words')
+
+    expect(post.mock.calls[0][3]).not.toBe(post.mock.calls[1][3])
   })
 })
 

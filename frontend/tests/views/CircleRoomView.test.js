@@ -145,7 +145,7 @@ describe('CircleRoomView', () => {
     FakeEventSource.last.emit(message(1, 'prompt', 'What did you notice?', 'Ann')) // the stream's copy
     await flushPromises()
 
-    expect(post).toHaveBeenCalledWith('demo', 'prompt', 'What did you notice?')
+    expect(post).toHaveBeenCalledWith('demo', 'prompt', 'What did you notice?', expect.any(String))
     expect(bodies(wrapper)).toEqual(['What did you notice?'])
     expect(wrapper.find('[data-testid="current-prompt"]').text()).toContain('What did you notice?')
     wrapper.unmount()

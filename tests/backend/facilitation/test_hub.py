@@ -23,7 +23,7 @@ from access.models import Role
 from circles.actions import create_circle, delete_circle, update_circle
 from facilitation.actions import post_message
 from facilitation.hub import hub
-from facilitation.stream import Opening, event_stream, open_stream
+from facilitation.stream import Opening, event_stream, open_stream, room_tag
 from live import changes
 from live.feed import in_reader_thread
 
@@ -123,7 +123,12 @@ def test_hello_tells_the_epoch_and_the_newest_number(room):
 
     name, data = run(scenario)
     assert name == "hello"
-    assert data == {"epoch": changes.current_epoch(), "last_seq": 1}
+    assert data == {
+        "epoch": changes.current_epoch(),
+        "last_seq": 1,
+        "video_room": room_tag(room.circle),
+    }
+    assert room.circle.jitsi_room not in str(data)  # the tag, not the room's name
 
 
 def test_every_stream_of_a_circle_gets_a_post_from_one_read(room, monkeypatch):
