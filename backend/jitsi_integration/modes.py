@@ -8,8 +8,10 @@ JAAS = "jaas"
 MODES = (PUBLIC, TOKEN, JAAS)
 
 PUBLIC_NOTICE = (
-    "Video runs on a public Jitsi server without authentication. meet.jit.si ends embedded "
-    "calls after 5 minutes; use token or jaas mode for real sessions."
+    "Video runs on a public Jitsi server without authentication: anyone who learns this "
+    "circle's room can join it, and someone whose key you revoke could come back. After "
+    "revoking someone, use Move to a new room. meet.jit.si ends embedded calls after 5 "
+    "minutes; use token or jaas mode for real sessions."
 )
 # What an operator must know before choosing public mode (manage.py check, make status, the
 # facilitator's page, docs/configuration.md say it).

@@ -52,6 +52,7 @@ START_MEETING = """async ([scriptUrl, config]) => {
     onLeft: record('videoConferenceLeft'),
     onReadyToClose: record('readyToClose'),
     onParticipantJoined: record('participantJoined'),
+    onParticipantLeft: record('participantLeft'),
   })
   return window.meeting.getIFrame().src
 }"""
@@ -213,6 +214,50 @@ def test_the_apps_jitsi_service_joins_and_leaves_a_meeting(host, standin):
     page.evaluate("() => window.jitsi.disposeMeeting(window.meeting)")
     assert page.locator("iframe").count() == 0
     page.evaluate("() => window.jitsi.disposeMeeting(window.meeting)")  # twice is harmless
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("moderator", [True, False], ids=["moderator", "member"])
+def test_kick_participant_is_obeyed_from_a_moderator_only(host, standin, moderator):
+    page = host
+    config = {
+        "domain": standin.domain,
+        "room_name": ROOM,
+        "jwt": token(ROOM, "Ada", moderator=moderator),
+        "user_info": {"displayName": "Ada"},
+    }
+    page.evaluate(START_MEETING, [standin.script_url, config])
+    wait_for_event(page, "videoConferenceJoined")
+    frame = page.frame(name="jitsiConferenceFrame0")
+    frame.evaluate(
+        "() => window.jitsiStandIn.participantJoined({id: 'k1k1k1k1', displayName: 'Kim'})"
+    )
+    frame.evaluate(
+        "() => window.jitsiStandIn.participantJoined({id: 'b0b0b0b0', displayName: 'Bo'})"
+    )
+    page.wait_for_function("() => window.meeting.getNumberOfParticipants() === 3")
+
+    removed = page.evaluate(
+        """async () => {
+      const ids = window.jitsi.removeByName(
+        window.meeting, { k1k1k1k1: 'Kim', b0b0b0b0: 'Bo' }, 'Kim')
+      await window.meeting.isAudioMuted() // answered after the kick: the page has seen it
+      return ids
+    }"""
+    )
+
+    assert removed == ["k1k1k1k1"]
+    commands = frame.evaluate("() => window.jitsiStandIn.state.commands")
+    assert commands == [{"name": "kick-participant", "data": ["k1k1k1k1"]}]
+    if moderator:
+        assert wait_for_event(page, "participantLeft") == {"id": "k1k1k1k1"}
+        assert page.evaluate("() => window.meeting.getNumberOfParticipants()") == 2
+        assert frame.locator("#participant_k1k1k1k1").count() == 0
+    else:
+        page.evaluate("() => window.meeting.isAudioMuted()")  # a round trip after the kick
+        assert events(page, "participantLeft") == []
+        assert frame.locator("#participant_k1k1k1k1").count() == 1
+    assert frame.locator("#participant_b0b0b0b0").count() == 1
     assert page.errors == []
 
 
