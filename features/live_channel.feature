@@ -35,6 +35,9 @@ Feature: The live channel holds up
     And the facilitator posts the announcement "Undone by the restore" through the API
     And the participant sees "Undone by the restore" within 5 seconds
     When the operator restores that backup with restore_db
+    # Backups hold no sessions, and a restore ends every session: everyone signs in again.
+    Then the participant is sent back to key entry
+    When the participant enters their key again
     And the facilitator posts the announcement "Posted after the restore" through the API
     Then the participant sees "Posted after the restore" within 5 seconds
     And the participant no longer sees "Undone by the restore"

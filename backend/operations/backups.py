@@ -1,32 +1,47 @@
-"""Backups of the live SQLite database: made, checked, pruned, listed and restored.
+"""Backups of the live database, SQLite or PostgreSQL: made, checked, pruned, listed, restored.
 
-Copies are made with SQLite's online backup API, never by copying the file: a file copy taken
-while a worker writes can catch half a transaction, or miss what still sits in the WAL file.
-The backup API reads one consistent snapshot, and writers carry on meanwhile.
+Each database is copied by its own well-kept tool: SQLite's online backup API
+(operations.sqlite_backups), PostgreSQL's pg_dump and pg_restore (operations.postgres_backups).
+This module is what both share: the folder, the names, the checks a copy passes before it
+counts, pruning, and what a restore does after the copy.
+
+No backup holds rows of the tables in left_out_tables(): above all not the sessions, with
+which anyone holding a leaked backup could act as a signed-in person for up to 12 hours. A
+restore leaves those tables empty, so everyone signs in again with their key.
+
+A backup is written to a hidden temporary file in the backup folder, checked, flushed to disk,
+and only then given its name: a failed backup, a full disk or a crash never leaves a file
+that list_backups or pruning would count.
 """
 
+import errno
 import os
 import re
-import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import DatabaseError, connections
 
+from access.models import AttemptCounter
 from live import changes
+from live.models import Change
 
 PREFIX = "inquirycircle-"
-# inquirycircle-20261128T041500Z.sqlite3; -2, -3 ... when one second sees several backups;
-# -pre-restore for the copy restore_db takes of the database it is about to replace.
+SQLITE_SUFFIX = ".sqlite3"
+POSTGRES_SUFFIX = ".pgdump"
+# inquirycircle-20261128T041500Z.sqlite3 (SQLite) or .pgdump (PostgreSQL, pg_dump -Fc); -2,
+# -3 ... when one second sees several backups; -pre-restore for the copy restore_db takes of
+# the database it is about to replace.
 NAME = re.compile(
     rf"^{PREFIX}(?P<stamp>\d{{8}}T\d{{6}}Z)(?:-(?P<n>\d+))?(?P<pre_restore>-pre-restore)?"
-    r"\.sqlite3$"
+    r"(?P<suffix>\.sqlite3|\.pgdump)$"
 )
 STAMP = "%Y%m%dT%H%M%SZ"
-# Tables a file must have to be an InquiryCircle database.
+# Tables a copy must have to be an InquiryCircle database.
 REQUIRED_TABLES = ("django_migrations", "circles_circle")
 
 
@@ -48,6 +63,11 @@ class Backup:
     def stamp(self):
         return self.taken_at.strftime(STAMP)
 
+    @property
+    def database(self):
+        """ "sqlite" or "postgresql": the database the backup is of."""
+        return "postgresql" if self.path.suffix == POSTGRES_SUFFIX else "sqlite"
+
     def age_seconds(self, now=None):
         return ((now or datetime.now(UTC)) - self.taken_at).total_seconds()
 
@@ -64,7 +84,8 @@ class Made:
 @dataclass
 class Restored:
     source: Path
-    database: Path
+    # The SQLite file, or "PostgreSQL <name> on <host>:<port>".
+    database: object
     counts: dict
     safety_backup: Backup | None
 
@@ -72,71 +93,64 @@ class Restored:
 # The live database
 
 
-def live_database():
-    """The path of the SQLite file Django uses; refuses any other database before connecting."""
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.sqlite3":
-        raise BackupError(
-            f"The database is not SQLite (ENGINE {db['ENGINE']}): backup_db and restore_db "
-            "work on SQLite only. For PostgreSQL use pg_dump and pg_restore, as the operations "
-            "runbook shows."
-        )
-    name = str(db["NAME"])
-    if name == ":memory:" or "mode=memory" in name:
-        raise BackupError("The database is in memory; there is no file to back up or restore.")
-    return Path(name)
+def database():
+    """The module that copies the configured database; refuses any other before connecting."""
+    # Imported here: both import BackupError and the shared checks from this module.
+    from . import postgres_backups, sqlite_backups
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine == "django.db.backends.sqlite3":
+        return sqlite_backups
+    if engine == "django.db.backends.postgresql":
+        return postgres_backups
+    raise BackupError(
+        f"The database is neither SQLite nor PostgreSQL (ENGINE {engine}): backup_db and "
+        "restore_db know only those two."
+    )
 
 
-def connect(path, read_only=False):
-    """A plain sqlite3 connection in autocommit mode, waiting for locks like Django does."""
-    timeout = settings.DATABASES["default"].get("OPTIONS", {}).get("timeout", 20)
-    if read_only:
-        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
-    return sqlite3.connect(path, timeout=timeout, isolation_level=None)
-
-
-def table_counts(conn):
-    """{table: rows} of every table, in name order."""
-    tables = conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name"
-    ).fetchall()
-    # S608: the names come from sqlite_master, not from a user.
-    return {
-        name: conn.execute(f"SELECT count(*) FROM {quoted(name)}").fetchone()[0]  # noqa: S608
-        for (name,) in tables
+def left_out_tables():
+    """{table: why} of the tables whose rows no backup holds; their tables are kept, empty."""
+    left_out = {
+        Session._meta.db_table: "signed-in sessions: whoever holds a leaked backup could use "
+        "them; after a restore everyone signs in again with their key",
+        AttemptCounter._meta.db_table: "counters of recent key attempts: they start empty, as "
+        "after a quiet ten minutes",
+        Change._meta.db_table: "the live channel's change log: what running workers have "
+        "already heard; a restore starts a new epoch instead",
     }
+    for cache in settings.CACHES.values():
+        if cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+            left_out[cache["LOCATION"]] = "a cache: it starts empty, as after a restart"
+    return left_out
 
 
-def quoted(identifier):
-    return '"' + identifier.replace('"', '""') + '"'
+def check_counts(copy, expected):
+    """Raise unless the copy holds the row counts of the snapshot it was made from."""
+    if copy != expected:
+        differ = ", ".join(
+            f"{t}: {copy.get(t)} in the copy, {expected.get(t)} in the database"
+            for t in sorted(set(copy) | set(expected))
+            if copy.get(t) != expected.get(t)
+        )
+        raise BackupError(f"The copy does not match the database ({differ}); try again.")
 
 
-# Checking a copy
-
-
-def check_file(path):
-    """Row counts of a backup file that is whole and holds our tables; else a BackupError."""
-    if not path.is_file():
-        raise BackupError(f"There is no backup file {path}.")
-    try:
-        conn = connect(path, read_only=True)
-        try:
-            problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-            counts = table_counts(conn)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path} is not a SQLite database, or is damaged ({exc}).") from exc
-    if problems != ["ok"]:
-        raise BackupError(f"{path} failed its integrity check: {'; '.join(problems[:5])}")
-    missing = [t for t in REQUIRED_TABLES if t not in counts]
+def check_ours(path, tables, kind):
+    """Raise unless the tables are those of an InquiryCircle database; kind: what path is."""
+    missing = [t for t in REQUIRED_TABLES if t not in tables]
     if missing:
         raise BackupError(
-            f"{path} is a SQLite file but not an InquiryCircle database "
-            f"(no table {', '.join(missing)})."
+            f"{path} is {kind} but not an InquiryCircle database (no table {', '.join(missing)})."
         )
-    return counts
+
+
+def disk_full(directory):
+    return BackupError(
+        f"The backup folder {directory} is full (no space left on its disk): no backup was "
+        "made, and nothing was left behind. Free some space there, or keep fewer backups "
+        "(IC_BACKUP_KEEP), and try again."
+    )
 
 
 # Making a backup
@@ -146,34 +160,23 @@ def make_backup(directory, keep):
     """Back the live database up into directory, check the copy, keep the newest `keep`."""
     if keep < 1:
         raise BackupError("keep must be at least 1: the backup just made is one of them.")
-    backup, counts = copy_live_database(Path(directory))
+    backup, counts = take_backup(Path(directory))
     return Made(backup, counts, pruned=prune(directory, keep))
 
 
-def copy_live_database(directory, pre_restore=False):
+def take_backup(directory, pre_restore=False):
     """A checked copy of the live database under a new backup name, and its row counts."""
-    live = live_database()
-    if not live.is_file():
-        raise BackupError(f"There is no database at {live} to back up.")
+    engine = database()
+    engine.check_can_back_up()
     ensure_directory(directory)
     taken_at = datetime.now(UTC)
     temp = temporary_file(directory)
     try:
-        try:
-            expected = snapshot_into(live, temp)
-        except sqlite3.Error as exc:
-            raise BackupError(f"Copying {live} failed: {exc}.") from exc
-        counts = check_file(temp)
-        if counts != expected:
-            differ = ", ".join(
-                f"{t}: {counts.get(t)} in the copy, {expected.get(t)} in the database"
-                for t in sorted(set(counts) | set(expected))
-                if counts.get(t) != expected.get(t)
-            )
-            raise BackupError(f"The copy does not match the database ({differ}); try again.")
-        path = publish(temp, directory, taken_at, pre_restore)
+        counts = engine.copy_into(temp)
+        flush(temp, directory)
+        path = publish(temp, directory, taken_at, pre_restore, engine.SUFFIX)
     finally:
-        temp.unlink(missing_ok=True)
+        remove_temporary(temp)
     return Backup(path, taken_at.replace(microsecond=0), pre_restore), counts
 
 
@@ -192,10 +195,13 @@ def ensure_directory(directory):
 
 
 def temporary_file(directory):
-    """An empty file only we can read (backups hold key hashes), in the folder of the backups."""
+    """An empty file only we can read (backups hold key hashes), in the folder of the backups:
+    hidden, and named so that no listing takes it for a backup."""
     try:
         fd, name = tempfile.mkstemp(prefix=f".{PREFIX}", suffix=".tmp", dir=directory)
     except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise disk_full(directory) from exc
         raise BackupError(
             f"Cannot write to the backup folder {directory}: {exc.strerror}."
         ) from exc
@@ -203,42 +209,58 @@ def temporary_file(directory):
     return Path(name)
 
 
-def snapshot_into(live, target):
-    """Copy live into target in one read transaction; return the row counts of that snapshot."""
-    source = connect(live)
+def remove_temporary(temp):
+    """The temporary file, and the journal SQLite may have left beside it."""
+    for path in (temp, temp.with_name(f"{temp.name}-journal")):
+        path.unlink(missing_ok=True)
+
+
+def flush(temp, directory):
+    """The copy on the disk itself before it gets a name: a crash cannot leave a named backup
+    whose last pages were still in memory."""
     try:
-        dest = connect(target)
+        fd = os.open(temp, os.O_RDONLY)
         try:
-            source.execute("BEGIN")
-            counts = table_counts(source)  # starts the snapshot the backup below copies
-            source.backup(dest)
-            source.execute("COMMIT")
-            # A single self-contained file, with no -wal beside it.
-            dest.execute("PRAGMA journal_mode=DELETE")
+            os.fsync(fd)
         finally:
-            dest.close()
-    finally:
-        source.close()
-    return counts
+            os.close(fd)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise disk_full(directory) from exc
+        raise BackupError(f"Cannot write the backup into {directory}: {exc.strerror}.") from exc
 
 
-def publish(temp, directory, taken_at, pre_restore):
+def publish(temp, directory, taken_at, pre_restore, suffix):
     """Give the checked copy its backup name atomically, never replacing an existing backup."""
     stamp = taken_at.strftime(STAMP)
     tag = "-pre-restore" if pre_restore else ""
     n = 0
     while True:
-        # Numbered after every backup of the same second, safety backups included, so the
-        # names sort in the order the backups were made.
+        # Numbered after every backup of the same second, safety backups and backups of the
+        # other database included, so the names sort in the order the backups were made.
         taken = (number(b) for b in list_backups(directory) if b.stamp == stamp)
         n = max(n + 1, 1 + max(taken, default=0))
-        path = directory / f"{PREFIX}{stamp}{f'-{n}' if n > 1 else ''}{tag}.sqlite3"
+        path = directory / f"{PREFIX}{stamp}{f'-{n}' if n > 1 else ''}{tag}{suffix}"
         try:
             os.link(temp, path)  # unlike a rename, fails if another run took the name
         except FileExistsError:
             continue
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise disk_full(directory) from exc
+            raise BackupError(f"Cannot name the backup {path}: {exc.strerror}.") from exc
         path.chmod(0o600)
+        sync_directory(directory)
         return path
+
+
+def sync_directory(directory):
+    """The new name on disk too (it lives in the folder's own blocks)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 # Listing and pruning
@@ -289,30 +311,62 @@ def prune(directory, keep):
 
 def check_restorable(file):
     """Row counts of a file restore_backup would accept; else a BackupError."""
-    live = live_database()
-    if file.exists() and live.exists() and file.resolve() == live.resolve():
-        raise BackupError(f"{file} is the live database itself, not a backup.")
-    return check_file(file)
+    file = Path(file)
+    engine = database()
+    if not file.is_file():
+        raise BackupError(f"There is no backup file {file}.")
+    kind = sniff(file)
+    if kind is not None and kind != engine.NAME:
+        raise BackupError(MISMATCH[engine.NAME].format(file=file))
+    return engine.check_restorable(file)
+
+
+# The first bytes of each kind of backup file.
+MAGIC = {b"SQLite format 3\x00": "sqlite", b"PGDMP": "postgresql"}
+MISMATCH = {
+    "sqlite": "{file} is a PostgreSQL backup (pg_dump) and the database is SQLite: restore it "
+    "into a PostgreSQL database, or copy it with the JSON export of the operations runbook.",
+    "postgresql": "{file} is a SQLite backup and the database is PostgreSQL: copy it in with "
+    "`manage.py copy_database --from {file} --replace` instead.",
+}
+
+
+def sniff(file):
+    """ "sqlite", "postgresql", or None for a file that is neither."""
+    with file.open("rb") as f:
+        head = f.read(16)
+    return next((kind for magic, kind in MAGIC.items() if head.startswith(magic)), None)
 
 
 def restore_backup(file, directory):
     """Replace the live database's content with a checked backup, after a safety backup of it
-    into directory. Processes holding the database see the restored content at their next
-    transaction: the backup API writes through SQLite's locks, not behind their back."""
+    into directory. Then nobody's old session works, and open pages reload."""
     file = Path(file)
     counts = check_restorable(file)
-    live = live_database()
+    engine = database()
     connections.close_all()
     safety = None
-    if live.is_file() and live.stat().st_size > 0:
-        safety, _ = copy_live_database(Path(directory), pre_restore=True)
+    if engine.has_data():
+        safety, _ = take_backup(Path(directory), pre_restore=True)
     try:
-        copy_into(file, live)
-    except sqlite3.Error as exc:
+        engine.restore_from(file)
+    except BackupError as exc:
         saved = f" The safety backup is {safety.path}." if safety else ""
-        raise BackupError(f"Restoring {file} into {live} failed: {exc}.{saved}") from exc
+        raise BackupError(f"{exc}{saved}") from exc
+    end_sessions()
     announce_replaced_database()
-    return Restored(file, live, counts, safety)
+    return Restored(file, engine.describe(), counts, safety)
+
+
+def end_sessions():
+    """No session survives a restore, even one restored from a backup made before backups
+    left sessions out: everyone signs in again with their key."""
+    try:
+        Session.objects.all().delete()
+    except DatabaseError:
+        pass  # no session table: there is no session either
+    finally:
+        connections.close_all()
 
 
 def announce_replaced_database():
@@ -326,20 +380,6 @@ def announce_replaced_database():
         pass
     finally:
         connections.close_all()
-
-
-def copy_into(file, live):
-    """The backup API in reverse: the backup file is the source, the live database the target,
-    written in one transaction under SQLite's write lock."""
-    source = connect(file, read_only=True)
-    try:
-        target = connect(live)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-    finally:
-        source.close()
 
 
 # Words for operators

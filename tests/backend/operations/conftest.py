@@ -1,5 +1,6 @@
-"""Backups need a database file, not the test suite's in-memory one: each test migrates a real
-SQLite file in tmp_path and runs manage.py on it in a subprocess, as an operator would."""
+"""Backups need a real database, not the test suite's: each test gets a migrated SQLite file in
+tmp_path (operator), or a PostgreSQL database of its own on the test server (pg_operator), and
+runs manage.py on it in a subprocess, as an operator would."""
 
 import json
 import os
@@ -11,8 +12,10 @@ import time
 from contextlib import contextmanager
 from types import SimpleNamespace
 
+import psycopg
 import pytest
 
+from support import postgres
 from support.live_backend import BACKEND_DIR, backend_env
 
 # The app's own tables: what a restore must bring back exactly.
@@ -51,17 +54,56 @@ while not stop.exists():
 print(n)
 """
 
+# Messages of random text, which no compression shrinks much: a database of some 800 KB.
+FILL = """
+import secrets
+from access.models import AccessKey
+from circles.models import Circle
+from facilitation.actions import post_message
+
+circle = Circle.objects.get(slug="demo")
+author = AccessKey.objects.filter(role="facilitator", circles=circle).first()
+for n in range(200):
+    post_message(circle, author, "announcement", secrets.token_urlsafe(2400))
+"""
+
+# Signs in with a key through the API, as the SPA does; prints the status and the session id.
+SIGN_IN = """
+import json
+from django.test import Client
+
+client = Client()
+response = client.post("/api/auth/verify-key/", {{"key": {key!r}}}, content_type="application/json")
+session = client.cookies.get("ic_session")
+print(json.dumps({{"status": response.status_code, "session": session.value if session else None}}))
+"""
+
+# Who the API says a session cookie belongs to: the status of /api/auth/me/.
+WHO_AM_I = """
+from django.test import Client
+
+client = Client()
+client.cookies["ic_session"] = {session!r}
+print(client.get("/api/auth/me/").status_code)
+"""
+
 
 class Operator:
-    """manage.py against one database file, with backups going to backup_dir."""
+    """manage.py against one database, with backups going to backup_dir. The database is a
+    SQLite file (a Path) or a PostgreSQL URL; keys are the seed_demo keys, if it has them."""
 
-    def __init__(self, db_path, backup_dir):
+    def __init__(self, db_path, backup_dir, keys=None):
         self.db_path = db_path
         self.backup_dir = backup_dir
+        self.keys = keys
 
     def env(self, db=None, **extra):
-        extra = {"IC_BACKUP_DIR": self.backup_dir, **extra}
-        return {**os.environ, **backend_env(db or self.db_path, **extra)}
+        db = db or self.db_path
+        if self.backup_dir is not None:
+            extra = {"IC_BACKUP_DIR": self.backup_dir, **extra}
+        if postgres.is_postgres(str(db)):
+            extra.setdefault("DATABASE_URL", db)
+        return {**os.environ, **backend_env(db, **extra)}
 
     def run(self, *args, db=None, stdin=subprocess.DEVNULL, **env):
         """The finished process; db picks another database file, env adds variables."""
@@ -75,10 +117,13 @@ class Operator:
             timeout=120,
         )
 
-    def start(self, *args, **popen):
-        """A command left running beside the test, e.g. a writer."""
+    def start(self, *args, env=None, **popen):
+        """A command left running beside the test, e.g. a writer; env adds variables."""
         return subprocess.Popen(
-            [sys.executable, "manage.py", *args], cwd=BACKEND_DIR, env=self.env(), **popen
+            [sys.executable, "manage.py", *args],
+            cwd=BACKEND_DIR,
+            env=self.env(**(env or {})),
+            **popen,
         )
 
     def ok(self, *args, **kwargs):
@@ -144,12 +189,37 @@ class Operator:
         raise AssertionError(f"the writer did not post {at_least} messages in {timeout} s")
 
     def query(self, sql, db=None):
-        """Rows read straight from a database file (this one unless db is given)."""
-        conn = sqlite3.connect(db or self.db_path)
+        """Rows read straight from a database (this one unless db is given)."""
+        db = db or self.db_path
+        if postgres.is_postgres(str(db)):
+            with psycopg.connect(db) as conn:
+                return conn.execute(sql).fetchall()
+        conn = sqlite3.connect(db)
         try:
             return conn.execute(sql).fetchall()
         finally:
             conn.close()
+
+    def fill(self):
+        """Some 600 KB of messages that do not compress."""
+        self.ok("shell", "--no-imports", "-c", FILL)
+
+    def try_key(self, key):
+        """{"status": ..., "session": ...} of a sign-in with key, through the API."""
+        return json.loads(self.ok("shell", "--no-imports", "-c", SIGN_IN.format(key=key)))
+
+    def sign_in(self, key):
+        """The session id of a new sign-in with key."""
+        result = self.try_key(key)
+        assert result["status"] == 200, result
+        return result["session"]
+
+    def who_am_i(self, session):
+        """The status /api/auth/me/ answers a browser holding this session: 200 or 401."""
+        return int(self.ok("shell", "--no-imports", "-c", WHO_AM_I.format(session=session)))
+
+    def epoch(self):
+        return self.query("SELECT value FROM live_epoch")
 
     def data(self, db=None):
         """Every row of the app's tables, in id order: equal data means an exact restore."""
@@ -172,10 +242,10 @@ def templates(tmp_path_factory):
     migrated, demo = folder / "migrated.db", folder / "demo.db"
     Operator(migrated, folder / "backups").ok("migrate", "--noinput")
     shutil.copyfile(migrated, demo)
-    Operator(demo, folder / "backups").ok("seed_demo")
+    keys = Operator(demo, folder / "backups").ok("seed_demo", "--json")
     # The commands have exited, so each file is whole: no -wal file waits to be checkpointed.
     assert not list(folder.glob("*-wal"))
-    return {"migrated": migrated, "demo": demo}
+    return {"migrated": migrated, "demo": demo, "keys": keys}
 
 
 @pytest.fixture
@@ -192,6 +262,64 @@ def make_db(tmp_path, templates):
 
 
 @pytest.fixture
-def operator(make_db, tmp_path):
-    """An Operator on a database holding the seed_demo circle and its four keys."""
-    return Operator(make_db("inquirycircle.db", demo=True), tmp_path / "backups")
+def operator(make_db, tmp_path, templates):
+    """An Operator on a SQLite file holding the seed_demo circle and its four keys."""
+    db = make_db("inquirycircle.db", demo=True)
+    return Operator(db, tmp_path / "backups", templates["keys"])
+
+
+@pytest.fixture(scope="session")
+def pg_template(postgres_server):
+    """A PostgreSQL database migrated and seeded once per run, copied for each test."""
+    url = postgres.create_database(postgres_server, prefix="ic_backup_template")
+    try:
+        operator = Operator(url, None)
+        operator.ok("migrate", "--noinput")
+        keys = operator.ok("seed_demo", "--json")
+        yield {"url": url, "keys": keys}
+    finally:
+        postgres.drop_database(url)
+
+
+@pytest.fixture
+def pg_operator(pg_template, postgres_server, tmp_path):
+    """An Operator on a PostgreSQL database of the test's own, holding the seed_demo circle and
+    its four keys; dropped after the test."""
+    with postgres.scratch_database(
+        postgres_server, prefix="ic_backup", template=pg_template["url"]
+    ) as url:
+        yield Operator(url, tmp_path / "backups", pg_template["keys"])
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", marks=pytest.mark.sqlite_only),
+        pytest.param("postgresql", marks=pytest.mark.postgresql),
+    ]
+)
+def each_operator(request):
+    """The test runs twice: with an operator on SQLite, then on PostgreSQL."""
+    return request.getfixturevalue("operator" if request.param == "sqlite" else "pg_operator")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A folder on a disk of its own with 256 KB of room: a real tmpfs, mounted for the test.
+    Mounting takes root, which CI is; elsewhere the test fails and says so."""
+    if os.geteuid() != 0:
+        pytest.fail(
+            "The full-disk tests mount a small tmpfs, which only root may do: run them as root "
+            "(CI does).",
+            pytrace=False,
+        )
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k,mode=0750", "tmpfs", str(mount)],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True, capture_output=True)

@@ -1,4 +1,5 @@
-"""Backup names: UTC time of the copy, numbered within a second, never reused or replaced."""
+"""Backup names: UTC time of the copy, numbered within a second, never reused or replaced;
+.sqlite3 for SQLite, .pgdump for PostgreSQL."""
 
 from datetime import UTC, datetime
 
@@ -18,7 +19,7 @@ def test_it_numbers_backups_of_the_same_second_in_the_order_they_were_made(tmp_p
     folder.mkdir()
 
     for content, pre_restore in (("first", False), ("second", True), ("third", False)):
-        publish(copy_with(tmp_path, content), folder, WHEN, pre_restore)
+        publish(copy_with(tmp_path, content), folder, WHEN, pre_restore, ".sqlite3")
 
     listed = list_backups(folder)
     assert [b.path.name for b in listed] == [
@@ -36,7 +37,32 @@ def test_it_never_replaces_an_existing_backup(tmp_path):
     taken = folder / "inquirycircle-20261128T041500Z.sqlite3"
     taken.write_text("made earlier")
 
-    path = publish(copy_with(tmp_path, "new"), folder, WHEN, pre_restore=False)
+    path = publish(copy_with(tmp_path, "new"), folder, WHEN, False, ".sqlite3")
 
     assert path.name == "inquirycircle-20261128T041500Z-2.sqlite3"
     assert taken.read_text() == "made earlier"
+
+
+def test_it_numbers_backups_of_both_databases_in_one_sequence(tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+
+    publish(copy_with(tmp_path, "sqlite"), folder, WHEN, False, ".sqlite3")
+    path = publish(copy_with(tmp_path, "postgresql"), folder, WHEN, False, ".pgdump")
+
+    assert path.name == "inquirycircle-20261128T041500Z-2.pgdump"
+    listed = list_backups(folder)
+    assert [b.path.name for b in listed] == [path.name, "inquirycircle-20261128T041500Z.sqlite3"]
+    assert [b.database for b in listed] == ["postgresql", "sqlite"]
+
+
+def test_it_gives_the_copy_its_name_readable_only_by_its_owner(tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    temp = copy_with(folder, "whole")
+
+    path = publish(temp, folder, WHEN, False, ".pgdump")
+
+    assert path.read_text() == "whole"
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert temp.exists()  # a hard link: the caller removes its temporary name

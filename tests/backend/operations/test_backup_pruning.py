@@ -7,7 +7,7 @@ import pytest
 
 from operations.backups import STAMP, prune
 
-# backup_db and restore_db copy the SQLite file itself (PostgreSQL: pg_dump).
+# Through backup_db on a SQLite file.
 pytestmark = pytest.mark.sqlite_only
 
 FOREIGN = (
@@ -16,7 +16,9 @@ FOREIGN = (
     "inquirycircle-latest.sqlite3",
     "inquirycircle-20200101T000000Z.sqlite3.gz",
     "other-20200101T000000Z.sqlite3",
+    "inquirycircle-20200101T000000Z.dump",
     ".inquirycircle-leftover.tmp",
+    ".inquirycircle-leftover.tmp-journal",
 )
 
 
@@ -71,6 +73,17 @@ def test_it_counts_safety_backups_as_backups(operator):
 
     assert made["pruned"] == [first]
     assert sorted(operator.backup_dir.iterdir()) == sorted(map(Path, [safety, made["file"]]))
+
+
+def test_it_counts_the_backups_of_both_databases(operator):
+    older = old_backups(operator.backup_dir, 2)
+    dump = older[0].with_suffix(".pgdump")
+    older[0].rename(dump)
+
+    made = operator.backup("--keep", "2")
+
+    assert made["pruned"] == [str(older[1])]
+    assert sorted(operator.backup_dir.iterdir()) == sorted([Path(made["file"]), dump])
 
 
 def test_prune_with_nothing_to_prune_deletes_nothing(tmp_path):

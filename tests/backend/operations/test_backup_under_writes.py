@@ -10,7 +10,7 @@ would break that.
 
 import pytest
 
-# backup_db and restore_db copy the SQLite file itself (PostgreSQL: pg_dump).
+# On a SQLite file (PostgreSQL: test_backup_db_postgresql.py).
 pytestmark = pytest.mark.sqlite_only
 
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-# backup_db and restore_db copy the SQLite file itself (PostgreSQL: pg_dump).
+# On a SQLite file.
 pytestmark = pytest.mark.sqlite_only
 
 DUMP = [

@@ -7,13 +7,13 @@ import pytest
 
 from operations.backups import STAMP, newest_backup
 
-# backup_db and restore_db copy the SQLite file itself (PostgreSQL: pg_dump).
+# On a SQLite file (PostgreSQL: test_backup_db_postgresql.py).
 pytestmark = pytest.mark.sqlite_only
 
 
-def backup_named(folder, when, suffix="", size=10):
+def backup_named(folder, when, suffix="", size=10, kind=".sqlite3"):
     folder.mkdir(exist_ok=True)
-    path = folder / f"inquirycircle-{when.strftime(STAMP)}{suffix}.sqlite3"
+    path = folder / f"inquirycircle-{when.strftime(STAMP)}{suffix}{kind}"
     path.write_bytes(b"x" * size)
     return path
 
@@ -30,6 +30,7 @@ def test_it_lists_the_backups_newest_first_with_size_and_age(operator):
     assert newest["size"] == second.stat().st_size
     assert 0 <= newest["age_seconds"] < 120
     assert newest["pre_restore"] is False
+    assert newest["database"] == "sqlite"
 
 
 def test_it_prints_one_line_per_backup(operator, tmp_path):
@@ -43,6 +44,19 @@ def test_it_prints_one_line_per_backup(operator, tmp_path):
         f"Backups in {tmp_path / 'b'}, newest first:",
         f"  {new.name}   100 bytes  5 min ago",
         f"  {old.name}      2.0 KB  3 h ago",
+    ]
+
+
+def test_it_lists_the_backups_of_both_databases_together(operator, tmp_path):
+    now = datetime.now(UTC)
+    sqlite = backup_named(tmp_path / "b", now - timedelta(days=1))
+    dump = backup_named(tmp_path / "b", now - timedelta(hours=1), kind=".pgdump")
+
+    listed = operator.ok("list_backups", "--dir", str(tmp_path / "b"), "--json")["backups"]
+
+    assert [(b["file"], b["database"]) for b in listed] == [
+        (str(dump), "postgresql"),
+        (str(sqlite), "sqlite"),
     ]
 
 

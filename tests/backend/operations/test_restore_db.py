@@ -1,5 +1,6 @@
-"""manage.py restore_db: a checked backup replaces the database's content, after a safety
-backup of what it replaces; processes holding the database see the restored content."""
+"""manage.py restore_db on SQLite: a checked backup replaces the database's content, after a
+safety backup of what it replaces; processes holding the database see the restored content,
+open pages reload (a new epoch), and everyone signs in again."""
 
 import os
 import pty
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-# backup_db and restore_db copy the SQLite file itself (PostgreSQL: pg_dump).
+# These copy the SQLite file itself (PostgreSQL: test_restore_db_postgresql.py).
 pytestmark = pytest.mark.sqlite_only
 
 
@@ -58,6 +59,7 @@ def test_it_prints_what_it_restored_and_where_the_safety_backup_went(operator):
     safety = next(operator.backup_dir.glob("*-pre-restore.sqlite3"))
     assert lines[1] == f"The replaced database was saved first to {safety}."
     assert lines[2] == f"To undo this restore: manage.py restore_db {safety}"
+    assert lines[3] == "No session was kept: everyone signs in again with their key."
 
 
 def test_it_keeps_the_database_usable_by_a_connection_open_across_the_restore(operator):
@@ -204,15 +206,29 @@ def test_it_refuses_the_live_database_itself(operator):
     assert "is the live database itself" in error
 
 
-def test_it_refuses_postgresql(operator):
+def test_it_refuses_a_sqlite_backup_on_postgresql_and_points_to_copy_database(operator):
     backup = operator.backup()["file"]
 
     error = operator.refused(
         "restore_db", backup, "--yes", DATABASE_URL="postgres://ic:x@127.0.0.1:9/ic"
     )
 
-    assert "not SQLite" in error
-    assert "pg_dump" in error
+    assert f"{backup} is a SQLite backup and the database is PostgreSQL" in error
+    assert f"manage.py copy_database --from {backup} --replace" in error
+
+
+def test_it_starts_a_new_epoch_so_open_pages_reload(operator):
+    operator.restore(operator.backup()["file"])
+    backup = operator.backup()["file"]  # holds the epoch that restore made
+    before = operator.epoch()
+
+    operator.restore(backup)
+
+    assert len(before) == 1
+    assert len(operator.epoch()) == 1
+    assert operator.epoch() != before
+    kinds = operator.query("SELECT kind FROM live_change")
+    assert kinds == [("epoch",)]  # the backup's change log is not restored; the new epoch is
 
 
 def test_it_needs_a_file(operator):

@@ -2,14 +2,14 @@ from django.conf import settings
 from django.core.management.base import CommandError
 
 from ic_core.commands import iso
-from operations.backups import counts_summary, human_size, make_backup
+from operations.backups import counts_summary, human_size, left_out_tables, make_backup
 from operations.commands import BackupCommand
 
 
 class Command(BackupCommand):
     help = (
-        "Back up the SQLite database with SQLite's online backup API, check the copy, "
-        "then delete all but the newest backups."
+        "Back up the database (SQLite: with its online backup API; PostgreSQL: with pg_dump), "
+        "without the sessions, check the copy, then delete all but the newest backups."
     )
 
     def add_arguments(self, parser):
@@ -27,6 +27,8 @@ class Command(BackupCommand):
             "taken_at": iso(backup.taken_at),
             "tables": made.counts,
             "pruned": [str(p) for p in made.pruned],
+            # Tables kept empty in every backup (sessions above all).
+            "left_out": sorted(left_out_tables()),
         }
         lines = [
             f"Backed up the database to {backup.path} ({human_size(backup.size)}).",

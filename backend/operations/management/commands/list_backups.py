@@ -6,7 +6,10 @@ from operations.commands import BackupCommand
 
 
 class Command(BackupCommand):
-    help = "List the backups in the backup folder, newest first, with their size and age."
+    help = (
+        "List the backups in the backup folder (of SQLite and of PostgreSQL), newest first, "
+        "with their size and age."
+    )
 
     def handle(self, *args, **options):
         directory = self.backup_dir(options)
@@ -17,6 +20,7 @@ class Command(BackupCommand):
                 "taken_at": iso(b.taken_at),
                 "age_seconds": round(b.age_seconds()),
                 "pre_restore": b.pre_restore,
+                "database": b.database,
             }
             for b in list_backups(directory)
         ]

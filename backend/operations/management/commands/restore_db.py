@@ -3,14 +3,15 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from operations.backups import check_restorable, counts_summary, live_database, restore_backup
+from operations.backups import check_restorable, counts_summary, database, restore_backup
 from operations.commands import BackupCommand
 
 
 class Command(BackupCommand):
     help = (
-        "Replace the database's content with a backup file, after a safety backup of the "
-        "current database into the backup folder. Running workers may stay up."
+        "Replace the database's content with a backup file (.sqlite3 on SQLite, .pgdump on "
+        "PostgreSQL), after a safety backup of the current database into the backup folder. "
+        "Running workers may stay up; everyone signs in again afterwards."
     )
     dir_help = "Where the safety backup goes (default: IC_BACKUP_DIR)."
 
@@ -22,7 +23,7 @@ class Command(BackupCommand):
         file = options["file"]
         counts = check_restorable(file)
         if not options["yes"]:
-            self.confirm(file, live_database(), counts)
+            self.confirm(file, database().describe(), counts)
         restored = restore_backup(file, self.backup_dir(options))
         safety = restored.safety_backup
         data = {
@@ -40,6 +41,7 @@ class Command(BackupCommand):
                 f"The replaced database was saved first to {safety.path}.",
                 f"To undo this restore: manage.py restore_db {safety.path}",
             ]
+        lines.append("No session was kept: everyone signs in again with their key.")
         self.emit(options, data, "\n".join(lines))
 
     def confirm(self, file, live, counts):
