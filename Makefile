@@ -4,11 +4,15 @@ PYTHON ?= python3.11
 VENV := .venv
 TOX_VERSION := 4.67.15
 
-.PHONY: up provision build-frontend images-offline status snapshot smoke test test-frontend lint bench clean
+.PHONY: up secrets provision build-frontend images-offline status snapshot smoke test test-frontend lint bench clean
 
 # Start the whole stack on this machine: http://localhost:8080 (IC_HTTP_PORT to change).
 up:
 	bash scripts/up.sh
+
+# The secrets `make up` and the dev compose stack read: .local/secrets/, made once and kept.
+secrets:
+	bash scripts/local-secrets.sh
 
 # Lay out the runbook's server folders under ROOT (default /): make provision ROOT=/tmp/x
 provision:

@@ -7,6 +7,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from django.core.exceptions import ImproperlyConfigured
+from uvicorn_worker import UvicornWorker
 
 from ic_core.logformat import gunicorn_logconfig
 from ic_core.settings.env import log_level
@@ -14,11 +15,26 @@ from ic_core.startup import refuse, settings_or_exit
 
 bind = os.environ.get("IC_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("IC_WORKERS", "2"))
-worker_class = "uvicorn_worker.UvicornWorker"
+
+
+class Worker(UvicornWorker):
+    """uvicorn's worker without its access log (a second line per request, with the query
+    string: the app writes the one line, ic_core.middleware.RequestLogMiddleware) and without
+    its own reading of X-Forwarded-For/-Proto: which proxy to believe is decided in one place,
+    ic_core.middleware.TrustedProxyMiddleware (IC_TRUSTED_PROXIES)."""
+
+    CONFIG_KWARGS = {**UvicornWorker.CONFIG_KWARGS, "access_log": False, "proxy_headers": False}
+
+
+worker_class = Worker
+# Passed on to uvicorn, which does not use it with proxy_headers off; empty, so that nothing
+# believes forwarded headers by gunicorn's default (127.0.0.1) either.
+forwarded_allow_ips = ""
 # Live streams stay open; on shutdown give them a moment, then close them (clients reconnect).
 graceful_timeout = int(os.environ.get("IC_GRACEFUL_TIMEOUT", "10"))
 timeout = 60
-# One JSON line per request comes from the app (ic_core.middleware); no second access log.
+# One JSON line per request comes from the app (ic_core.middleware); no second access log
+# (gunicorn's, or uvicorn's: see Worker).
 accesslog = None
 errorlog = "-"
 try:

@@ -1,7 +1,9 @@
 @m4
 Feature: M4 Container config
   The three containers (Caddy, frontend, backend) are described by Dockerfiles and compose
-  files that validate, share one internal network, and run without root.
+  files that validate, share one internal network, and run without root, each locked down:
+  a read-only root file system, memory and process limits, and secrets as files, never in the
+  configuration. Production adds a fourth, the scheduled backups.
 
   Scenario Outline: The compose files validate
     Then "docker compose config" accepts compose/<file>
@@ -19,17 +21,17 @@ Feature: M4 Container config
       | backend/Dockerfile  |
       | frontend/Dockerfile |
 
-  Scenario Outline: Three services on one internal network, the backend by its service name
+  Scenario Outline: The services share one internal network, the backend by its service name
     Given the compose file compose/<file>
-    Then it has exactly the services caddy, frontend and backend
-    And all three are on the network inquirycircle_network, which cannot reach outside
+    Then it has exactly the services <services>
+    And all of them are on the network inquirycircle_network, which cannot reach outside
     And Caddy reaches the backend as backend:8000
     And only Caddy publishes ports
 
     Examples:
-      | file                    |
-      | docker-compose.dev.yml  |
-      | docker-compose.prod.yml |
+      | file                    | services                              |
+      | docker-compose.dev.yml  | caddy, frontend and backend           |
+      | docker-compose.prod.yml | caddy, frontend, backend and backups  |
 
   Scenario: Every variable the backend reads is documented in the example env file
     Then every variable the backend's settings read appears in backend/.env.example
@@ -78,3 +80,8 @@ Feature: M4 Container config
     When the stack is taken down and brought up again
     Then the participant can sign in through the API with their key
     And the circle's messages through the API include "Kept in the volume"
+
+  @compose
+  Scenario: The containers are locked down
+    Then no container has a writable root file system, lacks memory or process limits, runs as root without need, or shows a secret in its configuration
+    And the backend's user cannot write the backend's code

@@ -62,10 +62,11 @@ Feature: M9 Production ready
     And it reports the last backup, made less than an hour ago
 
   @compose
-  Scenario: Caddy and the backend write JSON logs
-    When I ask for /api/health/ with a marker in the query
+  Scenario: Caddy and the backend write JSON logs that leak nothing
+    When I ask for /api/health/ with a marker in the query and a CSRF token header
     Then the backend container's log is JSON, one object per line
-    And Caddy's access log has a JSON line for that request
+    And the backend logged that request once, without its query string, with the client's address rather than Caddy's
+    And Caddy's access log has a JSON line for that request, without its query string or the CSRF token
 
   # PostgreSQL, for deployments that outgrow one machine: the whole suite also runs on it
   # (tox -e backend-postgres,acceptance-postgres); this is the move from SQLite.
@@ -77,11 +78,11 @@ Feature: M9 Production ready
     And a message posted afterwards on PostgreSQL gets the next number
 
   Scenario: The production compose file's PostgreSQL option runs backend replicas behind Caddy
-    Given compose/docker-compose.prod.yml with the override compose/docker-compose.postgres.yml and a database password
+    Given compose/docker-compose.prod.yml with the override compose/docker-compose.postgres.yml
     Then the backend runs 3 replicas on the postgres service's database, once migrate has succeeded
     And Caddy reaches the backend as backend:8000
     And the postgres service is on inquirycircle_network only and publishes no port
-    And without a database password compose/docker-compose.prod.yml with compose/docker-compose.postgres.yml is refused
+    And the database password reaches postgres and every backend as the secret postgres_password, in none of their environments
 
   # The production compose file with its PostgreSQL option, started for real beside the suite's
   # stack: Debian's PostgreSQL in its own container (ic-postgres, made by make images-offline),

@@ -2,14 +2,16 @@
 # Builds the images of the compose stack with no container registry (`make images-offline`):
 #   ic-python:bookworm, ic-caddy:bookworm  base images made from Debian packages (debootstrap,
 #                                          then `docker import`); reused while their
-#                                          recipe (ic.recipe label) is unchanged
+#                                          recipe (ic.recipe label) is unchanged. ic-python
+#                                          has postgresql-client-15 (pg_dump for backups)
 #   ic-postgres:bookworm                   the same, from postgresql-15, with
 #                                          compose/postgres/entrypoint.sh: a drop-in for
 #                                          postgres:15 (IC_POSTGRES_IMAGE=ic-postgres:bookworm
 #                                          with compose/docker-compose.postgres.yml)
 #   backend/wheels/                        the backend's wheels, built on the host with pip
 #   caddy/site/dist, frontend/dist         the SPA, built on the host with npm
-#   the compose images                     docker compose build with compose/docker-compose.offline.yml
+#   the compose images                     docker compose build with compose/docker-compose.offline.yml:
+#                                          inquirycircle-caddy, -frontend and -backend
 # Nothing is pulled: the override file sets pull_policy: never and points every FROM at the
 # imported bases. Environment: IC_DEBIAN_MIRROR (default http://deb.debian.org/debian),
 # PYTHON (default python3.11, the same minor version as bookworm's python3).
@@ -126,7 +128,8 @@ base_image() { # image, packages, hook, file the hook copies in, changes...
 
 build_bases() {
   PIDS=() MISSING=() REPLACED=()
-  base_image ic-python:bookworm python3,python3-venv "" "" 'CMD ["python3"]'
+  # pg_dump and pg_restore of the server's version, for the backups of a PostgreSQL database.
+  base_image ic-python:bookworm python3,python3-venv,postgresql-client-15 "" "" 'CMD ["python3"]'
   # As the official caddy:2 image: config and data under /config and /data; busybox for
   # health checks (the official image has it too, from Alpine).
   base_image ic-caddy:bookworm caddy,busybox "" "" 'ENV XDG_CONFIG_HOME=/config' \

@@ -67,24 +67,17 @@ fi
 # 3. The single-page app, built and copied where Caddy serves it
 make --no-print-directory build-frontend
 
-# 4. Local secrets, made once and kept (the key pepper must not change, or keys stop working)
+# 4. Local secrets, made once and kept (the key pepper must not change, or keys stop working),
+# read by the backend from their files.
 mkdir -p "$STATE" caddy/logs
-if [ ! -f "$STATE/secrets.env" ]; then
-  say "Generating local secrets in .local/secrets.env"
-  (umask 077 && "$PYTHON" -c 'import secrets
-print("SECRET_KEY=" + secrets.token_urlsafe(64))
-print("IC_KEY_PEPPER=" + secrets.token_urlsafe(32))' > "$STATE/secrets.env")
-fi
-set -o allexport
-# shellcheck disable=SC1091
-source "$STATE/secrets.env"
-set +o allexport
+PYTHON="$PYTHON" bash scripts/local-secrets.sh
+export SECRET_KEY_FILE="$STATE/secrets/secret_key" IC_KEY_PEPPER_FILE="$STATE/secrets/key_pepper"
 
 # 5. Configuration: production settings, but plain HTTP on loopback
 JITSI_DOMAIN=${JITSI_DOMAIN:-meet.jit.si}
 export DJANGO_SETTINGS_MODULE=ic_core.settings.production
 export DEBUG=False IC_SECURE_COOKIES=False IC_SECURE_SSL_REDIRECT=False IC_HSTS_SECONDS=0
-export IC_NUM_PROXIES=1 IC_WORKERS=${IC_WORKERS:-2}
+export IC_WORKERS=${IC_WORKERS:-2}
 # honcho gives each process 5 s after Ctrl-C; open streams must not hold gunicorn longer.
 export IC_GRACEFUL_TIMEOUT=${IC_GRACEFUL_TIMEOUT:-3}
 export ALLOWED_HOSTS="localhost,127.0.0.1"

@@ -22,7 +22,6 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from rest_framework.throttling import BaseThrottle
 
 from .models import AttemptCounter
 
@@ -104,6 +103,6 @@ class KeyAttempts:
 
 
 def client_address(request):
-    # DRF's reading of the address, with NUM_PROXIES: the last X-Forwarded-For entry that the
-    # configured proxies added, else REMOTE_ADDR.
-    return BaseThrottle().get_ident(request)
+    # ic_core.middleware.TrustedProxyMiddleware has put the real client in REMOTE_ADDR (taken
+    # from X-Forwarded-For only when the peer is a trusted proxy).
+    return request.META.get("REMOTE_ADDR", "")

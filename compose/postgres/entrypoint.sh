@@ -1,10 +1,11 @@
 #!/bin/sh
 # Entrypoint of ic-postgres:bookworm (scripts/images-offline.sh), Debian bookworm's postgresql-15
 # made into a drop-in for the official postgres:15 image as compose/docker-compose.postgres.yml
-# uses it: POSTGRES_USER, POSTGRES_DB and POSTGRES_PASSWORD make the cluster on an empty
-# volume at $PGDATA, and the server then listens on every address, password required.
+# uses it: POSTGRES_USER, POSTGRES_DB and POSTGRES_PASSWORD (or POSTGRES_PASSWORD_FILE, a file
+# holding it) make the cluster on an empty volume at $PGDATA, and the server then listens on
+# every address, password required.
 # Not supported from the official image: /docker-entrypoint-initdb.d, POSTGRES_INITDB_ARGS,
-# *_FILE secrets.
+# the other *_FILE variables.
 set -eu
 
 PGDATA=${PGDATA:-/var/lib/postgresql/data}
@@ -16,6 +17,19 @@ case ${1:-} in -*) set -- postgres "$@" ;; esac
 # Any other command (psql, pg_dump, a shell) runs as given, as whichever user started it,
 # and does not touch $PGDATA.
 [ "${1:-}" = postgres ] || exec "$@"
+
+# As the official image: the password from a file (a compose secret, so that it is in no
+# container's configuration), read while still root: the file need not be the postgres user's.
+if [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then
+  if [ -n "${POSTGRES_PASSWORD:-}" ]; then
+    echo "ic-postgres: POSTGRES_PASSWORD and POSTGRES_PASSWORD_FILE are both set; keep one." >&2
+    exit 1
+  fi
+  POSTGRES_PASSWORD=$(cat -- "$POSTGRES_PASSWORD_FILE") ||
+    { echo "ic-postgres: POSTGRES_PASSWORD_FILE=$POSTGRES_PASSWORD_FILE cannot be read." >&2; exit 1; }
+  export POSTGRES_PASSWORD
+  unset POSTGRES_PASSWORD_FILE
+fi
 
 if [ "$(id -u)" = 0 ]; then
   # A new volume is owned by root, and a volume written by another image (postgres:15 runs as
@@ -36,8 +50,8 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   if [ -z "${POSTGRES_PASSWORD:-}" ]; then
     cat >&2 <<'EOF'
 ic-postgres: the database is not initialised and POSTGRES_PASSWORD is not set.
-  Set POSTGRES_PASSWORD (the password of POSTGRES_USER) to make the cluster on this empty volume;
-  other containers connect with it over TCP.
+  Set POSTGRES_PASSWORD_FILE (a file holding the password of POSTGRES_USER) or POSTGRES_PASSWORD
+  to make the cluster on this empty volume; other containers connect with it over TCP.
 EOF
     exit 1
   fi

@@ -7,8 +7,13 @@ host, reaches it at localhost:<port>. Restarts, crashes and database checks go t
 
 ProductionComposeRuntime starts the production file instead (with its PostgreSQL option), over
 HTTPS on its public names; tests/acceptance/docker-compose.prod-test.yml says what it swaps.
+
+Every run has fresh secrets, as files mounted as compose secrets (never environment variables),
+an app network of its own (IC_NETWORK_PREFIX) and a Caddy log folder of its own. Once a stack is
+up, start() checks that its containers are locked down (locked_down_problems()).
 """
 
+import ipaddress
 import json
 import os
 import secrets
@@ -42,6 +47,12 @@ PUBLIC_URL = "https://icircle.catbench.com"
 # Caddy's own CA, under XDG_DATA_HOME (/data) in its container.
 CADDY_ROOT_CERTIFICATE = "/data/caddy/pki/authorities/local/root.crt"
 SERVICES = ("caddy", "frontend", "backend")
+# The containers that must not run as root (the postgres image starts as root, then drops to
+# its own user, as the official one does).
+UNPRIVILEGED = ("caddy", "frontend", "backend", "backups", "migrate")
+CODE_DIR = "/app"  # the backend's code in its image, owned by root
+# The backup scheduler of the production file; left out while its command does not exist.
+RUN_BACKUPS = COMPOSE_DIR.parent / "backend/operations/management/commands/run_backups.py"
 DATABASE = "/data/inquirycircle.db"  # DATABASE_URL in backend/Dockerfile
 BACKUP_DIR = "/data/backups"  # IC_BACKUP_DIR in backend/Dockerfile
 OFFLINE_BASES = ("ic-python:bookworm", "ic-caddy:bookworm", POSTGRES_IMAGE)
@@ -82,9 +93,9 @@ def check_engine():
 
 class ComposeRuntime:
     """One compose project, started with `up --build --wait` and always taken down with its
-    volumes. Secrets are made fresh for each run and live only in its env files. files are the
-    compose files, compose_values more of the variables they read (e.g. POSTGRES_PASSWORD);
-    saved logs are named <log_prefix>-<service>.log."""
+    volumes. Secrets are made fresh for each run and live only in files of its folder, mounted
+    as compose secrets (IC_SECRETS_DIR). files are the compose files, compose_values more of the
+    variables they read; saved logs are named <log_prefix>-<service>.log."""
 
     def __init__(
         self,
@@ -104,17 +115,32 @@ class ComposeRuntime:
         taken = [value for name, value in compose_values.items() if name.endswith("_PORT")]
         self.port = port_for.select_random(exclude_ports=taken)
         self.base_url = f"http://127.0.0.1:{self.port}"
+        # The values no container's configuration may show (locked_down_problems()).
+        self.secrets = {
+            "secret_key": secrets.token_urlsafe(50),
+            "key_pepper": secrets.token_urlsafe(32),
+            **self.more_secrets(),
+        }
+        files = [*files, *self.secret_overrides(folder, jitsi_domain, jitsi_secret)]
+        self.files = files
+        secrets_dir = self.write_secrets(folder / "secrets")
+        # Written by Caddy's own user: a folder anyone may write, of this run only.
+        self.caddy_log_dir = folder / "caddy-logs"
+        self.caddy_log_dir.mkdir()
+        self.caddy_log_dir.chmod(0o777)
+        self.caddy_access_log = self.caddy_log_dir / "access.log"
         backend_env = folder / "backend.env"
         backend_env.write_text(
-            _env_lines(
-                **{**_jitsi_env(jitsi_domain, jitsi_app_id, jitsi_secret), **self.backend_values()}
-            )
+            _env_lines(**{**_jitsi_env(jitsi_domain, jitsi_app_id), **self.backend_values()})
         )
         self.compose_env = compose_env = folder / "compose.env"
         compose_env.write_text(
             _env_lines(
                 COMPOSE_PROJECT_NAME=self.project,
                 IC_ENV_FILE=backend_env,
+                IC_SECRETS_DIR=secrets_dir,
+                IC_NETWORK_PREFIX=free_network_prefix(),
+                IC_CADDY_LOG_DIR=self.caddy_log_dir,
                 IC_HTTP_PORT=self.port,
                 JITSI_DOMAIN=jitsi_domain or "meet.jit.si",
                 **compose_values,
@@ -130,15 +156,41 @@ class ComposeRuntime:
         )
 
     def backend_values(self):
-        """The backend's env file (IC_ENV_FILE), with fresh secrets; the dev compose file adds
-        what plain HTTP on localhost needs."""
-        return {
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "IC_KEY_PEPPER": secrets.token_urlsafe(32),
-            "IC_NUM_PROXIES": 1,
-            "IC_WORKERS": 2,
-            "IC_STREAM_HEARTBEAT": 1,
-        }
+        """The backend's env file (IC_ENV_FILE): no secrets; the dev compose file adds what
+        plain HTTP on localhost needs."""
+        return {"IC_WORKERS": 2, "IC_STREAM_HEARTBEAT": 1}
+
+    def more_secrets(self):
+        """Secrets beyond the backend's two, by their file name in IC_SECRETS_DIR."""
+        return {}
+
+    def write_secrets(self, folder):
+        """Each secret a file of folder (mode 0700): readable by the containers' users, whoever
+        runs the suite (mode 0644, as a file bind-mounted keeps its owner)."""
+        folder.mkdir(mode=0o700)
+        for name, value in self.secrets.items():
+            (folder / name).write_text(value)
+            (folder / name).chmod(0o644)
+        return folder
+
+    def secret_overrides(self, folder, jitsi_domain, jitsi_secret):
+        """Compose files of this run: the Jitsi secret as a compose secret (as an operator's
+        override for token mode would do)."""
+        if not jitsi_domain:
+            return []
+        self.secrets["jitsi_app_secret"] = jitsi_secret
+        override = folder / "compose.jitsi-secret.yml"
+        override.write_text(
+            "services:\n"
+            "  backend:\n"
+            "    secrets: [jitsi_app_secret]\n"
+            "    environment:\n"
+            "      JITSI_APP_SECRET_FILE: /run/secrets/jitsi_app_secret\n"
+            "secrets:\n"
+            "  jitsi_app_secret:\n"
+            "    file: ${IC_SECRETS_DIR}/jitsi_app_secret\n"
+        )
+        return [str(override)]
 
     def transport(self):
         """The httpx transport a client of this stack needs (None: httpx's own)."""
@@ -171,13 +223,61 @@ class ComposeRuntime:
         return result
 
     def start(self):
-        """`up --build --wait`: builds from the offline override, waits for every health check."""
+        """`up --build --wait`: builds from the offline override, waits for every health check,
+        then checks that every container is locked down."""
         try:
             self.compose.start()
         except subprocess.CalledProcessError as error:
             raise RuntimeError(
                 f"docker compose up failed ({error.returncode}):\n{error.stderr.decode()[-3000:]}"
             ) from None
+        problems = self.locked_down_problems()
+        if problems:
+            raise RuntimeError("the containers are not locked down:\n  " + "\n  ".join(problems))
+
+    def locked_down_problems(self):
+        """container_problems() and code_write_problems(): [] when all is well."""
+        return self.container_problems() + self.code_write_problems()
+
+    def container_problems(self):
+        """What `docker inspect` shows wrong in any container of the project, as sentences: a
+        writable root file system, no memory or process limit, root as the user of a service that
+        needs none, a secret's value in the configuration (environment, command, labels)."""
+        problems = []
+        for row in self.containers():
+            name, service = row["Name"], row["Service"]
+            info = json.loads(_run("docker", "inspect", name).stdout)[0]
+            host = info["HostConfig"]
+            if not host.get("ReadonlyRootfs"):
+                problems.append(f"{name}: the root file system is writable")
+            if not host.get("Memory"):
+                problems.append(f"{name}: no memory limit")
+            if not (host.get("PidsLimit") or 0) > 0:
+                problems.append(f"{name}: no process limit")
+            if service in UNPRIVILEGED and info["Config"].get("User", "") in ("", "0", "root"):
+                problems.append(f"{name}: runs as root")
+            shown = json.dumps([info["Config"], host.get("Binds"), info.get("Args")])
+            for secret_name, value in self.secrets.items():
+                if value in shown:
+                    problems.append(f"{name}: the value of {secret_name} is in its configuration")
+        return problems
+
+    def code_write_problems(self):
+        """The backend's code is root's: nothing under /app may be owned, or writable, by the
+        user the backend runs as (the read-only root file system aside)."""
+        script = (
+            "import os, sys; uid = os.getuid(); "
+            "bad = [p for d, ds, fs in os.walk(sys.argv[1]) for p in [d, *(os.path.join(d, f) "
+            "for f in fs)] if os.lstat(p).st_uid == uid or os.lstat(p).st_mode & 0o002]; "
+            "print(uid, len(bad), *bad[:5])"
+        )
+        result = self.command("exec", "-T", "backend", "python3", "-c", script, CODE_DIR)
+        uid, count, *examples = result.stdout.split()
+        if uid == "0":
+            return ["backend: runs as root, so it could write its code"]
+        if count != "0":
+            return [f"backend: uid {uid} can write {count} paths of {CODE_DIR}: {examples}"]
+        return []
 
     def stop(self):
         """`down --volumes`: containers, network and this run's volumes go."""
@@ -191,6 +291,14 @@ class ComposeRuntime:
             for line in result.stdout.splitlines()
             for row in (json.loads(line) if line.startswith("[") else [json.loads(line)])
         ]
+
+    def container_address(self, service):
+        """The service's (first container's) address on the app network."""
+        (row,) = [r for r in self.containers() if r["Service"] == service][:1]
+        info = json.loads(_run("docker", "inspect", row["Name"]).stdout)[0]
+        networks = info["NetworkSettings"]["Networks"]
+        (app,) = [n for name, n in networks.items() if name.endswith("_network")]
+        return app["IPAddress"]
 
     def states(self):
         """{service: (state, health)} of every container of the project, running or not."""
@@ -318,16 +426,18 @@ class ProductionComposeRuntime(ComposeRuntime):
         self.caddy_config = folder / "caddy-config"
         self.caddy_config.mkdir()
         self.root_certificate = folder / "caddy-root.crt"
+        files = PRODUCTION_FILES
+        if not RUN_BACKUPS.exists():
+            files = [*files, str(self.without_backups(folder))]
         super().__init__(
             folder,
             None,
             None,
             None,
-            files=PRODUCTION_FILES,
+            files=files,
             log_prefix="compose-production",
             IC_HTTPS_PORT=self.https_port,
             IC_TEST_CADDY_CONFIG=self.caddy_config,
-            POSTGRES_PASSWORD=secrets.token_hex(24),
             IC_POSTGRES_IMAGE=POSTGRES_IMAGE,
             IC_BACKEND_REPLICAS=replicas,
         )
@@ -335,17 +445,23 @@ class ProductionComposeRuntime(ComposeRuntime):
         self.http_url = f"http://icircle.catbench.com:{self.port}"
 
     def backend_values(self):
-        """compose/inquirycircle.env.example as the operator fills it in: fresh secrets."""
-        values = dict(
+        """compose/inquirycircle.env.example as the operator copies it (it holds no secrets)."""
+        return dict(
             line.split("=", 1)
             for line in (COMPOSE_DIR / "inquirycircle.env.example").read_text().splitlines()
             if line and not line.startswith("#")
         )
-        return {
-            **values,
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "IC_KEY_PEPPER": secrets.token_urlsafe(32),
-        }
+
+    def more_secrets(self):
+        """The PostgreSQL password: hex, as compose/README.md makes it."""
+        return {"postgres_password": secrets.token_hex(24)}
+
+    @staticmethod
+    def without_backups(folder):
+        """An override that leaves the backup scheduler out (a profile nobody starts)."""
+        override = folder / "compose.no-backups.yml"
+        override.write_text("services:\n  backups:\n    profiles: [not-yet-written]\n")
+        return override
 
     def start(self):
         self.write_caddy_config()
@@ -385,15 +501,31 @@ def _inspect(container, template):
     return _run("docker", "inspect", "--format", template, container).stdout.strip()
 
 
-def _jitsi_env(domain, app_id, secret):
+def _jitsi_env(domain, app_id):
+    """The backend's Jitsi settings; the secret is a file (secret_overrides())."""
     if not domain:
         return {"JITSI_MODE": "public", "JITSI_DOMAIN": "meet.jit.si"}
-    return {
-        "JITSI_MODE": "token",
-        "JITSI_DOMAIN": domain,
-        "JITSI_APP_ID": app_id,
-        "JITSI_APP_SECRET": secret,
-    }
+    return {"JITSI_MODE": "token", "JITSI_DOMAIN": domain, "JITSI_APP_ID": app_id}
+
+
+# Taken by this process's stacks, which may not be up yet when the next one picks.
+_prefixes_taken = set()
+
+
+def free_network_prefix():
+    """The first three numbers of a /24 (10.X.Y) for the app network of a new project: none of
+    the engine's networks overlaps it, nor the compose files' default (a developer's stack)."""
+    listed = _run("docker", "network", "ls", "--quiet").stdout.split()
+    template = "{{range .IPAM.Config}}{{.Subnet}} {{end}}"
+    subnets = _run("docker", "network", "inspect", "--format", template, *listed).stdout.split()
+    used = [ipaddress.ip_network(subnet, strict=False) for subnet in subnets if "." in subnet]
+    used.append(ipaddress.ip_network("10.203.0.0/24"))
+    while True:
+        prefix = f"10.{204 + secrets.randbelow(47)}.{secrets.randbelow(256)}"
+        network = ipaddress.ip_network(f"{prefix}.0/24")
+        if prefix not in _prefixes_taken and not any(network.overlaps(u) for u in used):
+            _prefixes_taken.add(prefix)
+            return prefix
 
 
 def _env_lines(**values):

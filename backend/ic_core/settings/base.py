@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 # MIDDLEWARE
 # https://docs.djangoproject.com/en/5.2/topics/http/middleware/
 MIDDLEWARE = [
+    # First: who the client is (X-Forwarded-* only from IC_TRUSTED_PROXIES), for all below.
+    "ic_core.middleware.TrustedProxyMiddleware",
     "ic_core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ic_core.middleware.BodySizeLimitMiddleware",
@@ -131,8 +133,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ic_core.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
-    # Behind Caddy there is one proxy; the client address is the last X-Forwarded-For entry.
-    "NUM_PROXIES": env.int("IC_NUM_PROXIES", default=0),
+    # The client is REMOTE_ADDR: ic_core.middleware.TrustedProxyMiddleware put it there.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "InquiryCircle API",
@@ -183,6 +185,8 @@ JITSI_CLOCK_SKEW = env.int("JITSI_CLOCK_SKEW", default=30)
 # BACKUPS (manage.py backup_db / restore_db): where copies go and how many are kept.
 BACKUP_DIR = Path(env.str("IC_BACKUP_DIR", default=str(BACKEND_DIR / "db" / "backups")))
 BACKUP_KEEP = env.int("IC_BACKUP_KEEP", default=14)
+# run_backups (the backups service) takes one this often, in seconds.
+BACKUP_INTERVAL = env.int("IC_BACKUP_INTERVAL", default=24 * 3600)
 
 # VERSION reported by /api/health/: IC_VERSION, else the git commit, else the package version.
 IC_VERSION = env.str("IC_VERSION", default="")

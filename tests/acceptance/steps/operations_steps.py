@@ -8,7 +8,6 @@ import shlex
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -118,39 +117,86 @@ def status_last_backup(status, backup):
 # logs
 
 
-@when("I ask for /api/health/ with a marker in the query", target_fixture="marker")
+@when(
+    "I ask for /api/health/ with a marker in the query and a CSRF token header",
+    target_fixture="marker",
+)
 def health_with_marker(stack):
     marker = secrets.token_hex(8)
-    assert httpx.get(f"{stack.base_url}/api/health/?marker={marker}", timeout=10).status_code == 200
+    response = httpx.get(
+        f"{stack.base_url}/api/health/?marker={marker}",
+        headers={"User-Agent": f"acceptance-{marker}", "X-CSRFToken": f"csrf-{marker}"},
+        timeout=10,
+    )
+    assert response.status_code == 200
     return marker
+
+
+def backend_log_records(stack):
+    logs = compose_runtime(stack).command("logs", "--no-color", "--no-log-prefix", "backend")
+    lines = [line for line in logs.stdout.splitlines() if line.strip()]
+    assert lines, "the backend wrote no log"
+    records = []
+    for line in lines:
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            pytest.fail(f"not JSON: {line}")
+    return lines, records
 
 
 @then("the backend container's log is JSON, one object per line")
 def backend_log_json(stack):
-    logs = compose_runtime(stack).command("logs", "--no-color", "--no-log-prefix", "backend")
-    lines = [line for line in logs.stdout.splitlines() if line.strip()]
-    assert lines, "the backend wrote no log"
-    for line in lines:
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            pytest.fail(f"not JSON: {line}")
+    _, records = backend_log_records(stack)
+    for record in records:
         assert {"time", "level", "logger", "message"} <= set(record), record
 
 
-@then("Caddy's access log has a JSON line for that request")
-def caddy_access_log(marker):
-    log = REPO_DIR / "caddy" / "logs" / "access.log"  # mounted at /var/log/caddy
+@then(
+    "the backend logged that request once, without its query string, with the client's address "
+    "rather than Caddy's"
+)
+def backend_log_of_the_request(stack, marker):
+    deadline = time.monotonic() + 5
+    while True:
+        lines, records = backend_log_records(stack)
+        health = [
+            r
+            for r in records
+            if r.get("logger") == "ic.request" and r.get("path") == "/api/health/"
+        ]
+        if health or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert not [line for line in lines if marker in line], "the query string reached the log"
+    caddy = compose_runtime(stack).container_address("caddy")
+    # Container health checks come from 127.0.0.1; the request from outside came through Caddy.
+    outside = [r for r in health if r["client"] not in ("127.0.0.1", "::1")]
+    assert outside, health[-5:]
+    assert all(r["client"] != caddy for r in outside), (caddy, outside[-3:])
+    # One line per request: uvicorn's own access line (with the query string) is off.
+    assert not [r for r in records if r.get("logger", "").startswith("uvicorn.access")]
+
+
+@then(
+    "Caddy's access log has a JSON line for that request, without its query string or the CSRF "
+    "token"
+)
+def caddy_access_log(stack, marker):
+    log = compose_runtime(stack).caddy_access_log
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         for line in reversed(log.read_text().splitlines() if log.exists() else []):
-            if marker in line:
-                record = json.loads(line)
-                assert record["request"]["uri"] == f"/api/health/?marker={marker}"
+            record = json.loads(line)
+            agent = record["request"].get("headers", {}).get("User-Agent", [""])[0]
+            if agent == f"acceptance-{marker}":
+                assert record["request"]["uri"] == "/api/health/"
                 assert record["status"] == 200
+                assert f"csrf-{marker}" not in line
+                assert marker not in line.replace(f"acceptance-{marker}", "")
                 return
         time.sleep(0.2)
-    pytest.fail(f"no access log line with {marker} in {Path(log)}")
+    pytest.fail(f"no access log line for the request marked {marker} in {log}")
 
 
 # PostgreSQL: the move from SQLite

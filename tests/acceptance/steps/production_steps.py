@@ -33,7 +33,11 @@ def production_env():
         # 127.0.0.1: the process's own health check, as the container's.
         "ALLOWED_HOSTS": f"{PUBLIC_NAMES},127.0.0.1",
         "CSRF_TRUSTED_ORIGINS": "https://catbench.com,https://icircle.catbench.com",
-        "IC_NUM_PROXIES": "1",
+        # Real sessions use a Jitsi with tokens (public mode is warned about by check --deploy).
+        "JITSI_MODE": "token",
+        "JITSI_DOMAIN": "video.catbench.com",
+        "JITSI_APP_ID": "inquirycircle",
+        "JITSI_APP_SECRET": secrets.token_urlsafe(32),
     }
 
 
@@ -45,11 +49,9 @@ def production_site(tmp_path):
     env = production_env()  # the same pepper for the keys seed_demo issues and the server
     manage(db_path, "migrate", "--noinput", **env)
     demo = manage(db_path, "seed_demo", "--json", **env)
-    # In the containers Caddy is not on 127.0.0.1, so uvicorn does not act on X-Forwarded-Proto
-    # (gunicorn's forwarded_allow_ips) and Django's SECURE_PROXY_SSL_HEADER decides: the same here.
-    backend = LiveBackend(
-        db_path, tmp_path / "gunicorn.log", workers=1, FORWARDED_ALLOW_IPS="192.0.2.1", **env
-    )
+    # Caddy on loopback is the trusted proxy (IC_TRUSTED_PROXIES' default), as Caddy's own
+    # address is in the containers.
+    backend = LiveBackend(db_path, tmp_path / "gunicorn.log", workers=1, **env)
     caddy = ProductionCaddy(tmp_path / "caddy", SITE_ROOT, f"127.0.0.1:{backend.port}")
     (tmp_path / "caddy").mkdir()
     backend.start()

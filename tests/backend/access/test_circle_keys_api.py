@@ -21,6 +21,7 @@ SUMMARY_FIELDS = {
     "use_count",
     "revoked",
     "revoked_at",
+    "call_name",  # the name the key goes by in the video call
 }
 
 
