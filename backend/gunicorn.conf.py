@@ -53,3 +53,14 @@ def on_starting(server):
     sentence, instead of every worker failing with a traceback."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ic_core.settings.production")
     settings_or_exit()
+    say_what_the_video_cannot_do(server.log)
+
+
+def say_what_the_video_cannot_do(log):
+    """Public mode's limits, once per start, where the operator reads the service's log."""
+    from django.conf import settings
+
+    from jitsi_integration import modes
+
+    if settings.JITSI_MODE == modes.PUBLIC:
+        log.warning("%s %s", modes.PUBLIC_LIMITS, modes.PUBLIC_HINT)
