@@ -86,12 +86,15 @@ class Poster:
     circle: str
     attempts: int = 0
     replays: int = 0
+    error: BaseException | None = None
     done: threading.Event = field(default_factory=threading.Event)
 
     def run(self):
         try:
             for n in range(1, MESSAGES + 1):
                 self._post_until_answered(n)
+        except BaseException as error:  # reported by the test, not lost in the thread
+            self.error = error
         finally:
             self.done.set()
 
@@ -158,6 +161,7 @@ def site(tmp_path):
     return root
 
 
+@pytest.mark.timeout(900)
 def test_every_listener_gets_every_message_once_in_order_through_faults(
     database, seeded, backend_on, tmp_path, report
 ):
@@ -178,9 +182,11 @@ def test_every_listener_gets_every_message_once_in_order_through_faults(
         knock_about(poster, server, caddy, database, faults)
         posting.join(timeout=600)
         assert poster.done.is_set()
+        assert poster.error is None, f"the poster stopped: {poster.error!r}"
         posted_in = time.monotonic() - started
+        catch_up_until = time.monotonic() + CATCH_UP_SECONDS
         for thread in threads:
-            thread.join(timeout=CATCH_UP_SECONDS)
+            thread.join(timeout=max(0.0, catch_up_until - time.monotonic()))
         for listener in listeners:
             listener.stop.set()
 
