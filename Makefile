@@ -19,13 +19,8 @@ provision:
 	bash scripts/provision.sh $(ROOT)
 
 # Build the SPA and put it where Caddy serves it (runbook Phase 6: caddy/site/dist/).
-build-frontend: frontend/node_modules/.package-lock.json
-	cd frontend && npm run build
-	rm -rf caddy/site/dist && mkdir -p caddy/site && cp -r frontend/dist caddy/site/dist
-
-frontend/node_modules/.package-lock.json: frontend/package-lock.json
-	cd frontend && npm ci --no-audit --no-fund
-	touch $@
+build-frontend:
+	npm run --prefix frontend build:site
 
 # Every tox env, then the compose mode when there is a Docker engine (scripts/test.sh).
 test: $(VENV)/.tox-installed

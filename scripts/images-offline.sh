@@ -193,7 +193,7 @@ main() {
   require_engine
   timed "base images (debootstrap + docker import)" build_bases
   timed "backend wheels (pip wheel on the host)" build_wheels
-  timed "SPA (npm on the host, make build-frontend)" make --no-print-directory build-frontend
+  timed "SPA (npm on the host: npm run build:site)" npm run --prefix frontend build:site
   timed "images (docker compose build, offline)" compose_build
   say "done in $((SECONDS - start)) s:"
   printf '  %s\n' "${STEPS[@]}"

@@ -65,7 +65,7 @@ if [ "$(cat "$VENV/.up-stamp" 2>/dev/null)" != "$py_stamp" ]; then
 fi
 
 # 3. The single-page app, built and copied where Caddy serves it
-make --no-print-directory build-frontend
+npm run --prefix frontend build:site
 
 # 4. Local secrets, made once and kept (the key pepper must not change, or keys stop working),
 # read by the backend from their files.

