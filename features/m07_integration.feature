@@ -2,7 +2,9 @@
 Feature: M7 Integration working
   A facilitator and participants, each in their own browser, meet in a circle: keys let them
   in, the video joins the circle's own room with the right role, and messages arrive live.
-  Revoked means out, the video call included.
+  Revoked means out, the video call included. Signing out ends the session, a key that expires
+  stops working by itself, messages are shown as the text they are, and one facilitator never
+  reaches another's circle.
 
   Scenario: Participant and facilitator meet in the circle's video with their roles
     Given the participant has signed in
@@ -49,6 +51,28 @@ Feature: M7 Integration working
     Then the third participant is sent back to key entry
     When the third participant enters their key again
     Then the third participant is told "That key is not valid"
+
+  Scenario: Signing out ends the session
+    Given the second participant has signed in
+    When the second participant signs out
+    Then the second participant is sent back to key entry
+    And the second participant's session is gone: the circle's page asks for a key again
+
+  Scenario: A message is shown as the text it is, never as HTML
+    Given the participant has signed in
+    And the facilitator has signed in
+    When the facilitator sends the announcement written as HTML <b>bold</b> <img src=x onerror="window.__icInjected=1"> & more
+    Then the participant sees <b>bold</b> <img src=x onerror="window.__icInjected=1"> & more as it was typed, with no element made from it
+
+  Scenario: A key that expires stops working by itself
+    Given a new participant key that expires in 4 seconds
+    When the holder of that key signs in
+    Then once it expires they are sent back to key entry, and the key no longer opens the circle
+
+  Scenario: A facilitator never reaches another facilitator's circle
+    Given another circle with a facilitator of its own
+    Then that facilitator cannot open, change, post to or issue keys for the first circle
+    And in the browser that facilitator is told the first circle is not available
 
   @destructive
   Scenario: A revoked participant is taken out of the video call

@@ -18,3 +18,10 @@ Feature: M8 Stage 2 completion
     Then the participant sees "Posted right after the restart" within 10 seconds
     And the participant's feed is live again
     And the participant's page was not reloaded
+
+  Scenario: A stream resumed with Last-Event-ID gets exactly what it missed
+    Given the facilitator posts the announcement "Resume: one" through the API
+    And the facilitator posts the announcement "Resume: two" through the API
+    And the facilitator posts the announcement "Resume: three" through the API
+    When a stream of the circle resumes with Last-Event-ID after "Resume: one"
+    Then it gets exactly "Resume: two" and "Resume: three", then only what is new

@@ -113,8 +113,8 @@ def visitor_opens(people, stack, path):
     open_page(people("visitor"), stack, path)
 
 
-@given(parsers.re(r"the (?P<who>(third )?participant|facilitator) has signed in"))
-@when(parsers.re(r"the (?P<who>(third )?participant|facilitator) has signed in"))
+@given(parsers.re(r"the (?P<who>((second|third) )?participant|facilitator) has signed in"))
+@when(parsers.re(r"the (?P<who>((second|third) )?participant|facilitator) has signed in"))
 def has_signed_in(people, stack, who):
     sign_in(people, stack, who)
 
