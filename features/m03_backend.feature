@@ -1,13 +1,22 @@
 @m3
 Feature: M3 Backend API
   The Django backend runs, every endpoint of the runbook answers with its documented status,
-  and the SQLite database is created where the configuration says.
+  and the SQLite database is created where the configuration says. When the database is away
+  the health check and the API say so, and both recover by themselves.
 
   @smoke
   Scenario: The health check reports a working database
     When I ask for /api/health/
     Then the answer is 200 with JSON field "status" equal to "ok"
     And the JSON field "database" is "ok"
+
+  @destructive
+  Scenario: The health check fails while the database is away, and recovers by itself
+    When the stack's database goes away
+    Then /api/health/ answers 503 with JSON field "database" equal to "error"
+    And signing in answers 503 "database_unavailable" with a sentence to retry
+    When the stack's database comes back
+    Then within 5 seconds /api/health/ answers 200 with JSON field "database" equal to "ok"
 
   @smoke
   Scenario Outline: The runbook's endpoints answer a visitor without a key

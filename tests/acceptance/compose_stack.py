@@ -292,6 +292,13 @@ class ComposeRuntime:
             for row in (json.loads(line) if line.startswith("[") else [json.loads(line)])
         ]
 
+    def take_database_away(self):
+        """The SQLite file unreadable to the backend's user, as after a wrong chmod."""
+        self.command("exec", "-T", "backend", "chmod", "000", DATABASE)
+
+    def bring_database_back(self):
+        self.command("exec", "-T", "backend", "chmod", "644", DATABASE)
+
     def container_address(self, service):
         """The service's (first container's) address on the app network."""
         (row,) = [r for r in self.containers() if r["Service"] == service][:1]

@@ -17,6 +17,7 @@ from acceptance.compose_stack import (
     ProductionComposeRuntime,
     check_engine,
 )
+from support import postgres
 from support.live_backend import LiveBackend, manage
 from support.live_caddy import LiveCaddy
 
@@ -66,6 +67,12 @@ class Stack:
         """Stops and starts the backend, keeping its address and database."""
         self.started("Restarting the backend").restart_backend()
 
+    def take_database_away(self):
+        self.started("Taking the database away").take_database_away()
+
+    def bring_database_back(self):
+        self.started("Bringing the database back").bring_database_back()
+
     def database_exists(self):
         return self.started("Looking at the database file").database_exists()
 
@@ -90,6 +97,25 @@ class LocalRuntime:
 
     def database_exists(self):
         return self.db_path.is_file()
+
+    def take_database_away(self):
+        """SQLite: its folder is gone (a volume unmounted); PostgreSQL: the database refuses
+        connections and those open are ended, as a stopped server would."""
+        url = self.backend.env["DATABASE_URL"]
+        if postgres.is_postgres(url):
+            postgres.refuse_connections(url, refuse=True)
+        else:
+            self.db_path.parent.rename(self._away())
+
+    def bring_database_back(self):
+        url = self.backend.env["DATABASE_URL"]
+        if postgres.is_postgres(url):
+            postgres.refuse_connections(url, refuse=False)
+        elif self._away().exists():
+            self._away().rename(self.db_path.parent)
+
+    def _away(self):
+        return self.db_path.parent.with_name(self.db_path.parent.name + "-away")
 
     def database_tables(self):
         with sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True) as db:

@@ -92,3 +92,17 @@ def scratch_database(url, prefix="ic_test", template=None):
         yield database_url
     finally:
         drop_database(database_url)
+
+
+def refuse_connections(url, refuse):
+    """Makes url's database refuse new connections and ends the open ones (refuse=True), as a
+    stopped server would for the app; refuse=False lets connections in again."""
+    name = url.rsplit("/", 1)[1]
+    with _admin(with_database(url, "postgres")) as admin:
+        admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {str(not refuse).lower()}')
+        if refuse:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )

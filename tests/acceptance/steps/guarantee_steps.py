@@ -6,6 +6,7 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 
+import httpx
 from playwright.sync_api import expect
 from pytest_bdd import given, parsers, then, when
 
@@ -166,3 +167,57 @@ def resumed_gets_exactly(stack, resumed, texts):
         session.close()
     assert resumed.next_message()[0]["body"] == "posted after the resume"
     resumed.close()
+
+
+# The database away
+
+
+@when("the stack's database goes away")
+def database_goes_away(stack, request):
+    stack.take_database_away()
+    # Back whatever happens, so later scenarios have their database (bringing back is
+    # harmless when it is back already).
+    request.addfinalizer(stack.bring_database_back)
+
+
+@when("the stack's database comes back")
+def database_comes_back(stack):
+    stack.bring_database_back()
+
+
+@then(parsers.parse('/api/health/ answers 503 with JSON field "database" equal to "error"'))
+def health_fails(stack):
+    response = httpx.get(f"{stack.base_url}/api/health/", timeout=10)
+    assert response.status_code == 503, response.text
+    assert response.json()["database"] == "error"
+
+
+@then('signing in answers 503 "database_unavailable" with a sentence to retry')
+def sign_in_unavailable(stack):
+    session = Session(stack.base_url)
+    try:
+        answer = session.post("/api/auth/verify-key/", {"key": stack.participant_key})
+    finally:
+        session.close()
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["Retry-After"] == "5"
+    assert answer.json() == {
+        "error": "database_unavailable",
+        "detail": "The database cannot be reached right now. Try again in a moment.",
+    }
+
+
+@then(
+    parsers.parse(
+        'within 5 seconds /api/health/ answers 200 with JSON field "database" equal to "ok"'
+    )
+)
+def health_recovers(stack):
+    deadline = time.monotonic() + 5
+    while True:
+        response = httpx.get(f"{stack.base_url}/api/health/", timeout=5)
+        if response.status_code == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert response.status_code == 200, response.text
+    assert response.json()["database"] == "ok"
