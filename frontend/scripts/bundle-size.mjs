@@ -17,7 +17,9 @@ for (const file of files) {
   gzip += gzipSync(bytes, { level: 9 }).length
 }
 const kb = (n) => (n / 1024).toFixed(1)
-console.log(`initial JS: ${files.length} file(s), ${kb(raw)} KB raw, ${kb(gzip)} KB gzip (budget ${BUDGET_GZIP_KB} KB gzip)`)
+console.log(
+  `initial JS: ${files.length} file(s), ${kb(raw)} KB raw, ${kb(gzip)} KB gzip (budget ${BUDGET_GZIP_KB} KB gzip)`,
+)
 if (gzip / 1024 > BUDGET_GZIP_KB) {
   console.error(`initial JS is over the ${BUDGET_GZIP_KB} KB gzip budget`)
   process.exit(1)

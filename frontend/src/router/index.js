@@ -43,7 +43,7 @@ export function safeNext(next) {
 export function installGuards(router, pinia) {
   router.beforeEach(async (to) => {
     const auth = useAuthStore(pinia)
-    let signedIn = false
+    let signedIn
     try {
       signedIn = await auth.ensureChecked()
     } catch {

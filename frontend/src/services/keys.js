@@ -4,11 +4,7 @@ const CROCKFORD = /^[0-9A-HJKMNP-TV-Z]{16}$/
 
 /** What was typed, read the way the server reads it: any case, spaces and dashes ignored. */
 export function canonicalKey(typed) {
-  return (typed || '')
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/[IL]/g, '1')
-    .replace(/O/g, '0')
+  return (typed || '').toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0')
 }
 
 /** True when what was typed could be a key (16 Crockford base32 characters). */

@@ -27,7 +27,11 @@ beforeEach(() => {
   pinia = createPinia()
   setActivePinia(pinia)
   router = createAppRouter(pinia, createMemoryHistory())
-  vi.spyOn(api, 'me').mockResolvedValue({ role: 'facilitator', display_name: 'Ann', circles: [{ slug: 'demo', name: 'Demo' }] })
+  vi.spyOn(api, 'me').mockResolvedValue({
+    role: 'facilitator',
+    display_name: 'Ann',
+    circles: [{ slug: 'demo', name: 'Demo' }],
+  })
   confirm = vi.fn(() => true)
   vi.stubGlobal('confirm', confirm)
 })
@@ -38,7 +42,11 @@ afterEach(() => {
 
 async function setup(rows = [row(1, { role: 'facilitator', label: 'Ann' }), row(2, { label: 'Ben' })]) {
   const list = vi.spyOn(api, 'listKeys').mockResolvedValue(rows)
-  const wrapper = mount(KeyManager, { props: { slug: 'demo' }, global: { plugins: [pinia, router] }, attachTo: document.body })
+  const wrapper = mount(KeyManager, {
+    props: { slug: 'demo' },
+    global: { plugins: [pinia, router] },
+    attachTo: document.body,
+  })
   await flushPromises()
   return { wrapper, list }
 }
@@ -78,7 +86,9 @@ describe('KeyManager', () => {
   })
 
   it('shows a failure to load the keys', async () => {
-    vi.spyOn(api, 'listKeys').mockRejectedValue(httpError(403, { error: 'forbidden', detail: 'Only facilitators see keys.' }))
+    vi.spyOn(api, 'listKeys').mockRejectedValue(
+      httpError(403, { error: 'forbidden', detail: 'Only facilitators see keys.' }),
+    )
     const wrapper = mount(KeyManager, { props: { slug: 'demo' }, global: { plugins: [pinia, router] } })
     await flushPromises()
 
@@ -159,7 +169,9 @@ describe('KeyManager', () => {
 
   it('shows why issuing failed', async () => {
     const { wrapper } = await setup()
-    vi.spyOn(api, 'issueKeys').mockRejectedValue(httpError(400, { error: 'invalid', detail: 'expires: Must be in the future.' }))
+    vi.spyOn(api, 'issueKeys').mockRejectedValue(
+      httpError(400, { error: 'invalid', detail: 'expires: Must be in the future.' }),
+    )
 
     await wrapper.find('form').trigger('submit')
     await flushPromises()
@@ -174,7 +186,10 @@ describe('KeyManager', () => {
     await issueTwo(wrapper)
     const write = vi.spyOn(navigator.clipboard, 'writeText').mockResolvedValue()
 
-    await wrapper.findAll('button').filter((b) => b.text() === 'Copy key')[0].trigger('click')
+    await wrapper
+      .findAll('button')
+      .filter((b) => b.text() === 'Copy key')[0]
+      .trigger('click')
     await flushPromises()
 
     expect(write).toHaveBeenCalledWith('A1B2-C3D4-E5F6-G7H8')
@@ -207,7 +222,10 @@ describe('KeyManager', () => {
     await issueTwo(wrapper)
     vi.spyOn(navigator.clipboard, 'writeText').mockRejectedValue(new DOMException('denied', 'NotAllowedError'))
 
-    await wrapper.findAll('button').filter((b) => b.text() === 'Copy key')[0].trigger('click')
+    await wrapper
+      .findAll('button')
+      .filter((b) => b.text() === 'Copy key')[0]
+      .trigger('click')
     await flushPromises()
 
     expect(wrapper.find('[role="alert"]').text()).toMatch(/copying is blocked/i)
@@ -217,7 +235,9 @@ describe('KeyManager', () => {
   it('revokes a participant key only after confirmation', async () => {
     const { wrapper } = await setup()
     const revoke = vi.spyOn(api, 'revokeKey').mockResolvedValue('')
-    const list = vi.spyOn(api, 'listKeys').mockResolvedValue([row(1, { role: 'facilitator' }), row(2, { label: 'Ben', revoked: true })])
+    const list = vi
+      .spyOn(api, 'listKeys')
+      .mockResolvedValue([row(1, { role: 'facilitator' }), row(2, { label: 'Ben', revoked: true })])
 
     confirm.mockReturnValueOnce(false)
     await wrapper.find('button[aria-label="Revoke Ben"]').trigger('click')
@@ -241,7 +261,10 @@ describe('KeyManager', () => {
   })
 
   it('shows the name a key goes by in the call when it is not the label', async () => {
-    const { wrapper } = await setup([row(1, { label: 'Ana', call_name: 'Ana' }), row(2, { label: '', call_name: 'Participant #2' })])
+    const { wrapper } = await setup([
+      row(1, { label: 'Ana', call_name: 'Ana' }),
+      row(2, { label: '', call_name: 'Participant #2' }),
+    ])
 
     const names = wrapper.findAll('[data-testid="call-name"]')
     expect(names.map((n) => n.text())).toEqual(['In the call: Participant #2'])
@@ -271,7 +294,9 @@ describe('KeyManager', () => {
 
   it('shows why a revoke failed', async () => {
     const { wrapper } = await setup()
-    vi.spyOn(api, 'revokeKey').mockRejectedValue(httpError(404, { error: 'not_found', detail: 'This circle has no key with id 2.' }))
+    vi.spyOn(api, 'revokeKey').mockRejectedValue(
+      httpError(404, { error: 'not_found', detail: 'This circle has no key with id 2.' }),
+    )
 
     await wrapper.find('button[aria-label="Revoke Ben"]').trigger('click')
     await flushPromises()

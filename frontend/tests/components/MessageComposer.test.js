@@ -91,7 +91,10 @@ describe('MessageComposer', () => {
     const wrapper = setup()
     await wrapper.find('textarea').setValue('half-written thought')
 
-    await wrapper.findAll('button').find((b) => b.text() === '2 minutes left').trigger('click')
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === '2 minutes left')
+      .trigger('click')
 
     expect(wrapper.find('textarea').element.value).toBe('half-written thought')
     expect(wrapper.emitted('post')[0][0]).toEqual({ kind: 'time_cue', body: '2 minutes left' })

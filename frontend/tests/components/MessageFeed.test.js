@@ -32,7 +32,11 @@ describe('MessageFeed', () => {
   })
 
   it('shows the newest message first', () => {
-    const wrapper = setup([message(1, 'announcement', 'first'), message(2, 'prompt', 'second'), message(3, 'time_cue', 'third')])
+    const wrapper = setup([
+      message(1, 'announcement', 'first'),
+      message(2, 'prompt', 'second'),
+      message(3, 'time_cue', 'third'),
+    ])
 
     const bodies = wrapper.findAll('[data-testid="message-body"]').map((b) => b.text())
     expect(bodies).toEqual(['third', 'second', 'first'])
@@ -65,7 +69,9 @@ describe('MessageFeed', () => {
     expect(announcer.attributes('aria-live')).toBe('polite')
     expect(announcer.text()).toBe('Announcement from Ann: Welcome')
 
-    await wrapper.setProps({ messages: [message(1, 'announcement', 'Welcome'), message(2, 'prompt', 'What did you notice?', 'Ben')] })
+    await wrapper.setProps({
+      messages: [message(1, 'announcement', 'Welcome'), message(2, 'prompt', 'What did you notice?', 'Ben')],
+    })
 
     expect(wrapper.find('[data-testid="feed-announcer"]').text()).toBe('Prompt from Ben: What did you notice?')
   })
@@ -217,19 +223,30 @@ describe('MessageFeed: older messages', () => {
   })
 
   it('announces a new live message, but not an older page arriving', async () => {
-    const wrapper = setup([message(51, 'announcement', 'Welcome'), message(52, 'prompt', 'What did you notice?', 'Ben')], STATES.LIVE, {
-      hasOlder: true,
-    })
+    const wrapper = setup(
+      [message(51, 'announcement', 'Welcome'), message(52, 'prompt', 'What did you notice?', 'Ben')],
+      STATES.LIVE,
+      {
+        hasOlder: true,
+      },
+    )
     const announcer = () => wrapper.find('[data-testid="feed-announcer"]').text()
     expect(announcer()).toBe('Prompt from Ben: What did you notice?')
     // A screen reader speaks when the live region's content changes, even to the same words.
     const changes = []
     const watcher = new MutationObserver((records) => changes.push(...records))
-    watcher.observe(wrapper.find('[data-testid="feed-announcer"]').element, { childList: true, characterData: true, subtree: true })
+    watcher.observe(wrapper.find('[data-testid="feed-announcer"]').element, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    })
     const changed = () => changes.length + watcher.takeRecords().length > 0
 
     await wrapper.setProps({ loadingOlder: true })
-    await wrapper.setProps({ messages: [message(49, 'time_cue', 'Old cue'), message(50), ...wrapper.props('messages')], loadingOlder: false })
+    await wrapper.setProps({
+      messages: [message(49, 'time_cue', 'Old cue'), message(50), ...wrapper.props('messages')],
+      loadingOlder: false,
+    })
     expect(announcer()).toBe('Prompt from Ben: What did you notice?')
     expect(changed()).toBe(false)
 

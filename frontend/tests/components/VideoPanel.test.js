@@ -246,7 +246,10 @@ describe('VideoPanel', () => {
 
   it('does not show the public-mode notice to participants', async () => {
     const notice = 'This room is on the public meet.jit.si: anyone with its name can join.'
-    const { wrapper, meeting } = await joined({ isFacilitator: false }, jitsiConfig({ mode: 'public', jwt: null, notice }))
+    const { wrapper, meeting } = await joined(
+      { isFacilitator: false },
+      jitsiConfig({ mode: 'public', jwt: null, notice }),
+    )
 
     expect(wrapper.find('[data-testid="public-mode-notice"]').exists()).toBe(false)
     expect('jwt' in meeting.options).toBe(false)
@@ -301,7 +304,7 @@ describe('VideoPanel', () => {
       vi.useRealTimers()
     })
 
-    it('removes everyone called by the revoked key\'s name from the call, and says so', async () => {
+    it("removes everyone called by the revoked key's name from the call, and says so", async () => {
       const { wrapper, meeting } = await joined({ isFacilitator: true })
       meeting.fire('videoConferenceJoined', {})
       meeting.fire('participantJoined', { id: 'a1', displayName: 'Participant #7' })
@@ -440,7 +443,10 @@ describe('VideoPanel', () => {
       participant.unmount()
 
       const moveRoom = vi.spyOn(api, 'newVideoRoom').mockResolvedValue({})
-      vi.stubGlobal('confirm', vi.fn(() => true))
+      vi.stubGlobal(
+        'confirm',
+        vi.fn(() => true),
+      )
       const wrapper = setup({ isFacilitator: true })
       await button(wrapper, 'Move to a new room').trigger('click')
       await flushPromises()
@@ -452,7 +458,10 @@ describe('VideoPanel', () => {
 
     it('moves nothing when the facilitator does not confirm', async () => {
       const moveRoom = vi.spyOn(api, 'newVideoRoom')
-      vi.stubGlobal('confirm', vi.fn(() => false))
+      vi.stubGlobal(
+        'confirm',
+        vi.fn(() => false),
+      )
       const wrapper = setup({ isFacilitator: true })
 
       await button(wrapper, 'Move to a new room').trigger('click')

@@ -18,7 +18,10 @@ function route(handlers) {
   }
 }
 
-const ok = (data = {}) => (config) => reply(config, 200, data)
+const ok =
+  (data = {}) =>
+  (config) =>
+    reply(config, 200, data)
 
 beforeEach(async () => {
   vi.resetModules()
@@ -35,7 +38,7 @@ const calls = (url) => seen.filter((config) => config.url === url)
 
 describe('describeError', () => {
   it('says the server cannot be reached when there is no response', async () => {
-    http.defaults.adapter = (config) => Promise.reject(networkError())
+    http.defaults.adapter = () => Promise.reject(networkError())
     const error = await api.me().catch((e) => e)
 
     const described = describeError(error)
@@ -56,9 +59,14 @@ describe('describeError', () => {
     http.defaults.adapter = route({
       'get /auth/csrf/': ok(),
       'post /auth/verify-key/': (config) =>
-        reply(config, 429, { error: 'too_many_attempts', detail: 'Too many attempts. Try again in 120 seconds.' }, {
-          'Retry-After': '120',
-        }),
+        reply(
+          config,
+          429,
+          { error: 'too_many_attempts', detail: 'Too many attempts. Try again in 120 seconds.' },
+          {
+            'Retry-After': '120',
+          },
+        ),
     })
     const error = await api.verifyKey('K7QF-M2ZD-9XHC-R4TB').catch((e) => e)
 
@@ -120,14 +128,18 @@ describe('describeError', () => {
   it("uses the server's detail for other 4xx answers", async () => {
     http.defaults.adapter = route({
       'get /auth/csrf/': ok(),
-      'post /messages/': (config) =>
-        reply(config, 400, { error: 'invalid', detail: 'body: Must not be blank.' }),
+      'post /messages/': (config) => reply(config, 400, { error: 'invalid', detail: 'body: Must not be blank.' }),
     })
     const error = await api.postMessage('demo', 'announcement', ' ').catch((e) => e)
 
     const described = describeError(error, { 401: 'not this one' })
 
-    expect(described).toMatchObject({ status: 400, code: 'invalid', message: 'body: Must not be blank.', retryAfter: null })
+    expect(described).toMatchObject({
+      status: 400,
+      code: 'invalid',
+      message: 'body: Must not be blank.',
+      retryAfter: null,
+    })
   })
 
   it('uses a generic sentence for a 5xx with no detail (e.g. a proxy error page)', async () => {

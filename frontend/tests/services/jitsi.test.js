@@ -153,7 +153,11 @@ describe('startMeeting', () => {
   })
 
   it('sends no jwt at all when the config has none (public mode)', () => {
-    const meeting = jitsi.startMeeting(FakeJitsiApi, { ...config, mode: 'public', jwt: null }, document.createElement('div'))
+    const meeting = jitsi.startMeeting(
+      FakeJitsiApi,
+      { ...config, mode: 'public', jwt: null },
+      document.createElement('div'),
+    )
 
     expect('jwt' in meeting.options).toBe(false)
   })

@@ -9,7 +9,14 @@ import { httpError } from '../helpers/http'
 import { keyRow } from '../helpers/keys'
 
 const row = (id, overrides = {}) => keyRow(id, overrides, 'K')
-const issued = (id, key, label = '') => ({ id, key, prefix: key.slice(0, 4), label, role: 'participant', expires: null })
+const issued = (id, key, label = '') => ({
+  id,
+  key,
+  prefix: key.slice(0, 4),
+  label,
+  role: 'participant',
+  expires: null,
+})
 
 beforeEach(() => {
   setActivePinia(createPinia())
@@ -122,7 +129,9 @@ describe('circles store', () => {
   })
 
   it('open forgets the previous circle before the new one arrives; close forgets it', async () => {
-    vi.spyOn(api, 'getCircle').mockResolvedValueOnce({ slug: 'a', name: 'A' }).mockReturnValueOnce(new Promise(() => {}))
+    vi.spyOn(api, 'getCircle')
+      .mockResolvedValueOnce({ slug: 'a', name: 'A' })
+      .mockReturnValueOnce(new Promise(() => {}))
     const circles = useCirclesStore()
     await circles.open('a')
     expect(circles.current.slug).toBe('a')

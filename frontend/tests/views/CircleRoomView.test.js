@@ -43,13 +43,23 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
-async function enter({ identity = participant, detail = circle(), history = [], newest = page(history), keys = [] } = {}) {
+async function enter({
+  identity = participant,
+  detail = circle(),
+  history = [],
+  newest = page(history),
+  keys = [],
+} = {}) {
   me = vi.spyOn(api, 'me').mockResolvedValue(identity)
   vi.spyOn(api, 'getCircle').mockResolvedValue(detail)
   vi.spyOn(api, 'listMessages').mockResolvedValue(newest)
   vi.spyOn(api, 'listKeys').mockResolvedValue(keys)
   await router.push('/circles/demo')
-  const wrapper = mount(CircleRoomView, { props: { slug: 'demo' }, global: { plugins: [pinia, router] }, attachTo: document.body })
+  const wrapper = mount(CircleRoomView, {
+    props: { slug: 'demo' },
+    global: { plugins: [pinia, router] },
+    attachTo: document.body,
+  })
   await flushPromises()
   return wrapper
 }
@@ -60,7 +70,9 @@ const bodies = (wrapper) => wrapper.findAll('[data-testid="message-body"]').map(
 
 describe('CircleRoomView', () => {
   it('shows the circle, its messages and the video panel, and follows the live stream', async () => {
-    const wrapper = await enter({ history: [message(1, 'announcement', 'Welcome'), message(2, 'announcement', 'Settle in')] })
+    const wrapper = await enter({
+      history: [message(1, 'announcement', 'Welcome'), message(2, 'announcement', 'Settle in')],
+    })
 
     expect(api.getCircle).toHaveBeenCalledWith('demo')
     expect(wrapper.find('[data-testid="circle-name"]').text()).toBe('Demo circle')
@@ -105,7 +117,9 @@ describe('CircleRoomView', () => {
 
   it('says "Circle not available" for a 404, and follows nothing', async () => {
     me = vi.spyOn(api, 'me').mockResolvedValue(participant)
-    vi.spyOn(api, 'getCircle').mockRejectedValue(httpError(404, { error: 'not_found', detail: "There is no circle 'demo' that your key opens." }))
+    vi.spyOn(api, 'getCircle').mockRejectedValue(
+      httpError(404, { error: 'not_found', detail: "There is no circle 'demo' that your key opens." }),
+    )
     const list = vi.spyOn(api, 'listMessages')
     await router.push('/circles/demo')
 
@@ -153,9 +167,14 @@ describe('CircleRoomView', () => {
 
   it('shows why a post failed in the composer', async () => {
     const wrapper = await enter({ identity: facilitator, detail: circle({ viewer_is_facilitator: true }) })
-    vi.spyOn(api, 'postMessage').mockRejectedValue(httpError(400, { error: 'invalid', detail: 'body: Must not be blank.' }))
+    vi.spyOn(api, 'postMessage').mockRejectedValue(
+      httpError(400, { error: 'invalid', detail: 'body: Must not be blank.' }),
+    )
 
-    await wrapper.findAll('button').find((b) => b.text() === '5 minutes left').trigger('click')
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === '5 minutes left')
+      .trigger('click')
     await flushPromises()
 
     expect(composer(wrapper).find('[role="alert"]').text()).toBe('body: Must not be blank.')
@@ -176,15 +195,21 @@ describe('CircleRoomView', () => {
 
   it('pins a prompt older than the loaded page', async () => {
     const old = message(12, 'prompt', 'What brought you here?')
-    const wrapper = await enter({ newest: page([message(51, 'announcement', 'Settle in')], { older: 51, current_prompt: old }) })
+    const wrapper = await enter({
+      newest: page([message(51, 'announcement', 'Settle in')], { older: 51, current_prompt: old }),
+    })
 
     expect(wrapper.find('[data-testid="current-prompt"]').text()).toContain('What brought you here?')
     wrapper.unmount()
   })
 
   it('loads older messages with the button and shows them after the newer ones', async () => {
-    const wrapper = await enter({ newest: page([message(3, 'announcement', 'Third'), message(4, 'announcement', 'Fourth')], { older: 3 }) })
-    api.listMessages.mockResolvedValueOnce(page([message(1, 'announcement', 'First'), message(2, 'announcement', 'Second')], { last_seq: 4 }))
+    const wrapper = await enter({
+      newest: page([message(3, 'announcement', 'Third'), message(4, 'announcement', 'Fourth')], { older: 3 }),
+    })
+    api.listMessages.mockResolvedValueOnce(
+      page([message(1, 'announcement', 'First'), message(2, 'announcement', 'Second')], { last_seq: 4 }),
+    )
 
     await wrapper.find('[data-testid="load-older"]').trigger('click')
     await flushPromises()
@@ -212,7 +237,9 @@ describe('CircleRoomView', () => {
   })
 
   it('shows the newest page again when the stream says the database was restored', async () => {
-    const wrapper = await enter({ history: [message(1, 'announcement', 'Welcome'), message(2, 'announcement', 'Lost in the restore')] })
+    const wrapper = await enter({
+      history: [message(1, 'announcement', 'Welcome'), message(2, 'announcement', 'Lost in the restore')],
+    })
     api.listMessages.mockResolvedValueOnce(page([message(1, 'announcement', 'Welcome')], { epoch: 'e2' }))
     const first = FakeEventSource.last
     first.open()
@@ -227,15 +254,18 @@ describe('CircleRoomView', () => {
     wrapper.unmount()
   })
 
-  it.each(['circle_closed', 'circle_deleted'])('goes to the circle list when the stream ends with %s', async (reason) => {
-    const wrapper = await enter()
-    vi.spyOn(api, 'listCircles').mockResolvedValue([])
+  it.each(['circle_closed', 'circle_deleted'])(
+    'goes to the circle list when the stream ends with %s',
+    async (reason) => {
+      const wrapper = await enter()
+      vi.spyOn(api, 'listCircles').mockResolvedValue([])
 
-    FakeEventSource.last.dispatch('end', JSON.stringify({ reason, detail: 'This circle is no longer open.' }))
+      FakeEventSource.last.dispatch('end', JSON.stringify({ reason, detail: 'This circle is no longer open.' }))
 
-    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('circles'))
-    wrapper.unmount()
-  })
+      await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('circles'))
+      wrapper.unmount()
+    },
+  )
 
   it('goes to key entry, not the circle list, when the closed circle took the key with it', async () => {
     const wrapper = await enter()

@@ -18,7 +18,14 @@ import { decodeQrDataUrl } from '../helpers/qr'
 const facilitator = { role: 'facilitator', display_name: 'Ann', circles: [{ slug: 'demo', name: 'Demo circle' }] }
 const DEMO = { slug: 'demo', name: 'Demo circle' }
 
-const issued = (id, key, label = '') => ({ id, key, prefix: key.slice(0, 4), label, role: 'participant', expires: null })
+const issued = (id, key, label = '') => ({
+  id,
+  key,
+  prefix: key.slice(0, 4),
+  label,
+  role: 'participant',
+  expires: null,
+})
 const ISSUED = [issued(10, 'A1B2-C3D4-E5F6-G7H8', 'Ana'), issued(11, 'Z9Y8-X7W6-V5T4-S3R2')]
 
 let pinia
@@ -130,7 +137,9 @@ describe('JoinCardsView', () => {
     expect(empty.find('h1').text()).toBe('No join cards to print')
     expect(empty.text()).toContain('Join cards can only be printed right after issuing keys.')
     expect(empty.text()).toMatch(/reloaded or closed/)
-    expect(empty.text()).toContain('issue new keys under “Participant keys” in the circle, then choose “Print join cards”')
+    expect(empty.text()).toContain(
+      'issue new keys under “Participant keys” in the circle, then choose “Print join cards”',
+    )
     expect(empty.find('a').attributes('href')).toBe('/circles/demo')
   })
 
@@ -168,7 +177,8 @@ describe('join cards, from issuing to printing', () => {
     return wrapper
   }
 
-  const storedText = (storage) => Array.from({ length: storage.length }, (_, i) => storage.getItem(storage.key(i))).join('\n')
+  const storedText = (storage) =>
+    Array.from({ length: storage.length }, (_, i) => storage.getItem(storage.key(i))).join('\n')
 
   it('prints cards for exactly the keys just issued, and writes none of them anywhere', async () => {
     const setItem = vi.spyOn(Storage.prototype, 'setItem')

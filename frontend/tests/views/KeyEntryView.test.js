@@ -148,7 +148,10 @@ describe('KeyEntryView', () => {
 
   it('says the key is not valid on a 401, and stays', async () => {
     vi.spyOn(api, 'verifyKey').mockRejectedValue(
-      httpError(401, { error: 'not_authenticated', detail: 'This key is not valid. Check it and try again, or ask your facilitator.' }),
+      httpError(401, {
+        error: 'not_authenticated',
+        detail: 'This key is not valid. Check it and try again, or ask your facilitator.',
+      }),
     )
     const wrapper = await visit('/')
 
@@ -178,7 +181,11 @@ describe('KeyEntryView', () => {
 
   it('says how long to wait after too many attempts (429)', async () => {
     vi.spyOn(api, 'verifyKey').mockRejectedValue(
-      httpError(429, { error: 'too_many_attempts', detail: 'Too many attempts. Try again in 120 seconds.' }, { 'Retry-After': '120' }),
+      httpError(
+        429,
+        { error: 'too_many_attempts', detail: 'Too many attempts. Try again in 120 seconds.' },
+        { 'Retry-After': '120' },
+      ),
     )
     const wrapper = await visit('/')
 
