@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 TOX_VERSION := 4.67.15
 
-.PHONY: up secrets provision build-frontend images-offline status snapshot smoke test test-frontend lint bench clean
+.PHONY: mutants up secrets provision build-frontend images-offline status snapshot smoke test test-frontend lint bench clean
 
 # Start the whole stack on this machine: http://localhost:8080 (IC_HTTP_PORT to change).
 up:
@@ -25,6 +25,11 @@ build-frontend:
 # Every tox env, then the compose mode when there is a Docker engine (scripts/test.sh).
 test: $(VENV)/.tox-installed
 	TOX=$(VENV)/bin/tox TOXARGS="$(TOXARGS)" bash scripts/test.sh
+
+# The deliberate breakages of tests/mutants/breakages.toml, each against the scenario that must
+# catch it; prints caught/survived (slow, not part of make test): make mutants MUTANTS_ARGS="--only feed"
+mutants: $(VENV)/.tox-installed
+	$(VENV)/bin/tox run -e mutants -- $(MUTANTS_ARGS)
 
 # The three images with no container registry: Debian-made bases, host-built wheels and SPA.
 images-offline:

@@ -18,6 +18,7 @@ Feature: M1 Structure ready
       | srv/inquirycircle/compose            |
       | srv/inquirycircle/caddy/site/dist    |
       | var/lib/inquirycircle/backend/sqlite |
+      | var/lib/inquirycircle/backups        |
       | etc/inquirycircle                    |
     And every one of them belongs to the deploying user
     And the secrets folder etc/inquirycircle is not readable by other users

@@ -31,12 +31,13 @@ Feature: M5 Caddy ready
   @smoke
   Scenario Outline: Security headers are on every answer
     When I ask for <path>
-    Then the answer carries the header "<header>"
+    Then the answer carries the header "<header>" with "<value>" in it
     And the answer carries no "Server" header
 
     Examples:
-      | path           | header                  |
-      | /              | Content-Security-Policy |
-      | /circles/x     | X-Content-Type-Options  |
-      | /api/health/   | Referrer-Policy         |
-      | /api/health/   | Permissions-Policy      |
+      | path           | header                  | value                   |
+      | /              | Content-Security-Policy | frame-ancestors 'none'  |
+      | /circles/x     | X-Content-Type-Options  | nosniff                 |
+      | /circles/x     | X-Frame-Options         | DENY                    |
+      | /api/health/   | Referrer-Policy         | no-referrer             |
+      | /api/health/   | Permissions-Policy      | camera=(self            |

@@ -13,7 +13,12 @@ Feature: M6 Frontend deployed
     And it is cached for a year as immutable
 
   @smoke
-  Scenario: index.html is never cached
-    When I ask for /
+  Scenario Outline: index.html is never cached
+    When I ask for <path>
     Then the answer is the app's index.html
     And it is not cached
+
+    Examples:
+      | path        |
+      | /           |
+      | /index.html |

@@ -27,6 +27,8 @@ Feature: M7 Integration working
   Scenario: A participant who arrives late sees the pinned prompt
     Given the facilitator has signed in
     And the facilitator sends the prompt "What surprised you this week?"
+    # More than a page of messages since: the prompt is older than what the room loads first.
+    And the facilitator posts 60 announcements through the API
     When a second participant signs in
     Then the second participant sees the pinned prompt "What surprised you this week?"
 

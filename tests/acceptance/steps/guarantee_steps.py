@@ -221,3 +221,13 @@ def health_recovers(stack):
         time.sleep(0.2)
     assert response.status_code == 200, response.text
     assert response.json()["database"] == "ok"
+
+
+@given(parsers.parse("the facilitator posts {count:d} announcements through the API"))
+def facilitator_posts_many(stack, count):
+    session = Session(stack.base_url).sign_in(stack.facilitator_key)
+    try:
+        for n in range(count):
+            session.post_message(stack.circle, f"Filler {n + 1} of {count}", keep_alive=True)
+    finally:
+        session.close()

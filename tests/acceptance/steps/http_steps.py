@@ -106,6 +106,13 @@ def carries_header(answer, header):
     assert answer.headers.get(header), f"no {header} on {answer.request.url}"
 
 
+@then(parsers.parse('the answer carries the header "{header}" with "{value}" in it'))
+def carries_header_value(answer, header, value):
+    # Caddy's value, not only a header: the backend sends some of these headers too (Django's
+    # Referrer-Policy is same-origin), and Caddy's must be the one that arrives.
+    assert value in answer.headers.get(header, ""), (header, answer.headers.get(header))
+
+
 @then(parsers.parse('the answer carries no "{header}" header'))
 def carries_no_header(answer, header):
     assert header not in answer.headers
