@@ -209,8 +209,8 @@ class Hub:
                 channel.high_water = newest
                 for stream in list(channel.streams):
                     stream.start_over()
-            else:
-                self._news(channel)
+            elif newest is None or newest > channel.high_water:
+                self._news(channel)  # something was posted that this process has not read
         await self._check(self.streams())
 
     # Standing ------------------------------------------------------------------------------

@@ -188,6 +188,10 @@ class ChangeFeed:
     async def _follow(self):
         if self.last_id is None:
             self.epoch, self.last_id = await in_reader_thread(_start)
+            # The log is followed from its end as it is now: what was committed between the
+            # first streams' opening and this first look would be skipped. The hub reads each
+            # circle it follows once instead (a stream never gets a number twice).
+            await self._resync(epoch_changed=False)
         while True:
             await self._wait()
             if self._nothing_committed():
