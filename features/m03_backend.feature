@@ -10,7 +10,7 @@ Feature: M3 Backend API
     Then the answer is 200 with JSON field "status" equal to "ok"
     And the JSON field "database" is "ok"
 
-  @destructive
+  @destructive @local
   Scenario: The health check fails while the database is away, and recovers by itself
     When the stack's database goes away
     Then /api/health/ answers 503 with JSON field "database" equal to "error"
