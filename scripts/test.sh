@@ -15,34 +15,17 @@ if [ -n "${TOXARGS:-}" ]; then
   exec "$TOX" run $TOXARGS
 fi
 
-engine_missing() { # prints why there is no usable engine; fails when there is one
-  if ! command -v docker >/dev/null; then
-    echo "there is no docker command (apt-get install docker.io)"
-  elif ! docker info >/dev/null 2>&1; then
-    echo "the Docker engine is not running (start dockerd)"
-  else
-    return 1
-  fi
-}
-
+# Which modes can run is decided in one place, tests/support/modes.py, which the conftests ask
+# too: it prints why a mode cannot run and fails, or succeeds silently.
 # The same default as tox.ini's [postgres] url.
 export IC_TEST_POSTGRES_URL=${IC_TEST_POSTGRES_URL:-postgres://inquirycircle:inquirycircle@127.0.0.1:5432/inquirycircle}
+mode_missing() { ! "${PYTHON:-python3}" tests/support/modes.py "$1"; }
 
-postgres_missing() { # prints why there is no server to test against; fails when there is one
-  if ! command -v pg_isready >/dev/null; then
-    echo "there is no pg_isready command to look for a server (apt-get install postgresql)"
-  elif ! pg_isready -q -d "$IC_TEST_POSTGRES_URL" -t 3; then
-    echo "no PostgreSQL server answers at ${IC_TEST_POSTGRES_URL#*@} (start one as .ci/run does, or set IC_TEST_POSTGRES_URL)"
-  else
-    return 1
-  fi
-}
-
-# run_mode NAME MISSING UNTESTED ENVS: runs the tox ENVS unless the function MISSING prints why
-# they cannot run; then the summary says UNTESTED, and in CI the run fails.
+# run_mode NAME UNTESTED ENVS: runs the tox ENVS unless tests/support/modes.py says why mode NAME
+# cannot run; then the summary says UNTESTED, and in CI the run fails.
 run_mode() {
-  local name=$1 missing=$2 untested=$3 envs=$4 why status
-  if why=$($missing); then
+  local name=$1 untested=$2 envs=$3 why status
+  if why=$(mode_missing "$name"); then
     if [ "${CI:-}" = "true" ]; then
       summary+=("$name mode: FAILED to run: $why (CI must run it)")
       failed=1
@@ -60,8 +43,8 @@ run_mode() {
 failed=0
 "$TOX" run || failed=1
 summary=("tox envs (local mode): $([ $failed = 0 ] && echo passed || echo FAILED)")
-run_mode postgres postgres_missing "nothing was tested on PostgreSQL" backend-postgres,acceptance-postgres
-run_mode compose engine_missing "the containers were not tested" acceptance-compose
+run_mode postgres "nothing was tested on PostgreSQL" backend-postgres,acceptance-postgres
+run_mode compose "the containers were not tested" acceptance-compose
 
 echo
 echo "make test summary"

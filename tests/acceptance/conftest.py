@@ -44,7 +44,7 @@ from acceptance.steps.production_steps import *  # noqa: F403
 from acceptance.steps.replica_steps import *  # noqa: F403
 from acceptance.steps.repository_steps import *  # noqa: F403
 from acceptance.steps.video_steps import *  # noqa: F403
-from support import postgres
+from support import modes, paths, postgres
 from support.jitsi_standin import JitsiStandIn
 from support.selection import deselect
 
@@ -115,7 +115,7 @@ def _keep_scenarios_this_stack_can_run(config, items):
     if postgres.is_postgres(os.environ.get("DATABASE_URL", "")):
         deselect(config, items, "sqlite", not_run, "{count} @sqlite: the stack is on PostgreSQL")
     if any(item.get_closest_marker("postgresql") for item in items):
-        why = postgres.unreachable(postgres.server_url())
+        why = modes.postgres_unavailable()
         if why and os.environ.get("CI") != "true":
             deselect(config, items, "postgresql", not_run, "{count} @postgresql: " + why)
 
@@ -183,7 +183,7 @@ RESULTS = pytest.StashKey[dict]()
 STACK_START = pytest.StashKey[tuple]()
 NOT_RUN = pytest.StashKey[list]()
 ENGINE = pytest.StashKey[str]()
-REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
+REPORTS_DIR = paths.REPORTS
 
 
 def pytest_configure(config):

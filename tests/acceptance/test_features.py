@@ -1,7 +1,7 @@
 """Binds every scenario in features/ to the steps in tests/acceptance/steps/."""
 
-from pathlib import Path
-
 from pytest_bdd import scenarios
 
-scenarios(str(Path(__file__).resolve().parents[2] / "features"))
+from support import paths
+
+scenarios(str(paths.FEATURES))

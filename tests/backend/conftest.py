@@ -21,7 +21,7 @@ from django.test import Client
 from access.actions import issue_keys
 from access.models import Role
 from circles.actions import create_circle
-from support import postgres
+from support import modes, postgres
 from support.selection import deselect
 
 LEFT_OUT = pytest.StashKey[list]()
@@ -50,7 +50,7 @@ def pytest_collection_modifyitems(config, items):
             "{count} tests marked sqlite_only deselected: the database is PostgreSQL",
         )
     if any(item.get_closest_marker("postgresql") for item in items):
-        why = postgres.unreachable(postgres.server_url())
+        why = modes.postgres_unavailable()
         if why and os.environ.get("CI") == "true":
             config.stash[NO_SERVER] = why  # the postgres_server fixture fails with it
         elif why:

@@ -17,9 +17,10 @@ import os
 import platform
 import subprocess
 from datetime import UTC, datetime
-from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parents[2]
+from support import paths
+
+REPOSITORY = paths.REPO
 
 P95_VS_BARE = 2.0
 P95_MS = 100

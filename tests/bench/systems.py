@@ -25,7 +25,7 @@ import psutil
 from mirakuru import HTTPExecutor
 
 from bench.poster import Poster
-from support import postgres
+from support import modes, postgres
 from support.live_backend import Session, manage, running_backend
 from support.live_caddy import running_caddy
 
@@ -78,7 +78,7 @@ class System:
 def unavailable(mode, via):
     """Why this mode or way in cannot run on this machine, or None."""
     if mode == "postgres":
-        return postgres.unreachable(postgres.server_url())
+        return modes.postgres_unavailable()
     if via == "caddy":
         try:
             from support.live_caddy import caddy_binary

@@ -233,11 +233,15 @@ def test_prod_balances_over_every_backend_replica(adapt):
     # Long-lived streams spread by how many each replica holds, not by turns.
     assert balancing["selection_policy"] == {"policy": "least_conn"}
     # A failed replica is retried elsewhere, but briefly: a 502 must not wait for long.
-    assert 0 < balancing["try_duration"] <= 1 * SECOND
+    assert 0 < balancing["try_duration"] <= 2 * SECOND
     # A failed replica is left out, but never longer than a request keeps retrying, and a dial
-    # to a vanished one gives up in time for a retry.
+    # to a vanished one gives up in time for two more tries (a crashed replica's old address
+    # and its restarted container's new one can both be unreachable for a moment).
     assert 0 < proxy["health_checks"]["passive"]["fail_duration"] <= balancing["try_duration"]
-    assert proxy["transport"]["dial_timeout"] < balancing["try_duration"]
+    tries = 1 + (balancing["try_duration"] - proxy["transport"]["dial_timeout"]) // (
+        proxy["transport"]["dial_timeout"] + balancing["try_interval"]
+    )
+    assert tries >= 3, tries
 
 
 def test_both_files_share_routing_and_security_headers(adapt, jitsi_origin):

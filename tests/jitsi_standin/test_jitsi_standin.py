@@ -9,7 +9,6 @@ import json
 import shutil
 import sys
 import time
-from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
@@ -19,12 +18,13 @@ import pytest
 from mirakuru import HTTPExecutor
 from playwright import sync_api as playwright_api
 
+from support import paths
 from support.chromium import CHROMIUM, CHROMIUM_ARGS
 from support.jitsi_standin import JitsiStandIn
 
 pytestmark = [pytest.mark.server, pytest.mark.e2e]
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = paths.REPO
 APP_JITSI_JS = REPO / "frontend" / "src" / "services" / "jitsi.js"
 SECRET = "stand-in-test-secret-of-at-least-32-bytes"
 ROOM = "ic-reading-circle-4f2a"

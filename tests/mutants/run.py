@@ -22,7 +22,11 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+# Run as a script (tox -e mutants): tests/ on the path, as pytest's pythonpath has it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from support import paths
+
+REPO = paths.REPO
 LIST = Path(__file__).with_name("breakages.toml")
 NO_TESTS = 5  # pytest's exit status when -k selected nothing
 

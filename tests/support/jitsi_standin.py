@@ -28,7 +28,9 @@ import jwt
 import port_for
 from mirakuru import HTTPExecutor, TCPExecutor
 
-STANDIN_DIR = Path(__file__).resolve().parents[1] / "jitsi_standin"
+from support import paths
+
+STANDIN_DIR = paths.TESTS / "jitsi_standin"
 SITE_DIR = STANDIN_DIR / "site"
 BUNDLES = [SITE_DIR / "external_api.js", SITE_DIR / "room.js"]
 SOURCES = [

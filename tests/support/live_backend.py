@@ -20,7 +20,6 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import port_for
@@ -28,9 +27,9 @@ import psutil
 from httpx_sse import EventSource
 from mirakuru import HTTPExecutor
 
-from support import postgres
+from support import paths, postgres
 
-BACKEND_DIR = Path(__file__).resolve().parents[2] / "backend"
+BACKEND_DIR = paths.BACKEND
 ASGI_APP = "ic_core.asgi:application"
 
 # PostgreSQL databases made by this process, by the path that names them.

@@ -15,7 +15,9 @@ import httpx
 import port_for
 from mirakuru import HTTPExecutor
 
-CADDY_DIR = Path(__file__).resolve().parents[2] / "caddy"
+from support import paths
+
+CADDY_DIR = paths.CADDY
 JITSI_ORIGIN = "https://localhost:8443"
 
 

@@ -15,7 +15,7 @@ from pytest_bdd import given, parsers, then, when
 
 from acceptance.stack import REPO_DIR
 from acceptance.steps.container_steps import compose_runtime
-from support import postgres
+from support import modes, postgres
 from support.live_backend import BACKEND_DIR
 
 
@@ -206,7 +206,7 @@ def caddy_access_log(stack, marker):
 def postgres_database():
     """A fresh database on the test PostgreSQL server (IC_TEST_POSTGRES_URL), dropped after."""
     server = postgres.server_url()
-    why = postgres.unreachable(server)
+    why = modes.postgres_unavailable(server)
     if why:
         pytest.fail(why, pytrace=False)
     url = postgres.create_database(server, prefix="ic_copy")

@@ -5,11 +5,12 @@ import os
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-BACKEND_DIR = Path(__file__).resolve().parents[3] / "backend"
+from support import paths
+
+BACKEND_DIR = paths.BACKEND
 REPO_DIR = BACKEND_DIR.parent
 # Variables the settings read; none may leak in from the environment running the tests.
 SETTINGS_PREFIXES = ("DJANGO_", "IC_", "JITSI_", "SECRET_KEY", "DATABASE_")
