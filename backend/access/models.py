@@ -54,6 +54,13 @@ class AccessKey(models.Model):
             return False
         return self.expires_at is None or self.expires_at > now
 
+    def visible_circles(self):
+        """The circles the key may see: a facilitator all of theirs, a participant only the
+        active ones. On the key, so that access (the identity it answers with) imports nothing
+        of circles."""
+        circles = self.circles.all()
+        return circles if self.is_facilitator else circles.filter(active=True)
+
     def opens(self, circle):
         return self.circles.filter(pk=circle.pk).exists()
 

@@ -1,22 +1,17 @@
-"""Signing in with a key, the session's identity, signing out, and a circle's keys."""
+"""Signing in with a key, the session's identity, signing out.
+
+A circle's keys are managed in circles.key_views: access never imports circles.
+"""
 
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import (
-    APIException,
-    AuthenticationFailed,
-    NotFound,
-    PermissionDenied,
-)
+from rest_framework.exceptions import APIException, AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
-
-from circles.lookup import facilitated_circle_for
-from circles.selectors import visible_circles
 
 from . import actions
 from .authentication import (
@@ -25,15 +20,7 @@ from .authentication import (
     enforce_csrf,
     start_session,
 )
-from .models import Role
-from .naming import call_names
-from .serializers import (
-    IdentitySerializer,
-    IssuedKeySerializer,
-    IssueKeysSerializer,
-    KeySummarySerializer,
-    VerifyKeySerializer,
-)
+from .serializers import IdentitySerializer, VerifyKeySerializer
 from .throttling import KeyAttempts, remember_device
 from .verification import find_usable_key
 
@@ -42,7 +29,7 @@ KEY_REFUSED = "This key is not valid. Check it and try again, or ask your facili
 
 
 def identity(key):
-    circles = [{"slug": c.slug, "name": c.name} for c in visible_circles(key)]
+    circles = [{"slug": c.slug, "name": c.name} for c in key.visible_circles()]
     return {"role": key.role, "display_name": key.display_name, "circles": circles}
 
 
@@ -111,47 +98,4 @@ class LogoutView(APIView):
     def post(self, request):
         enforce_csrf(request._request)
         end_session(request)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class CircleKeysView(APIView):
-    @extend_schema(responses=KeySummarySerializer(many=True))
-    def get(self, request, slug):
-        circle = facilitated_circle_for(request, slug, "see its keys")
-        keys = list(circle.access_keys.order_by("created_at", "id"))
-        context = {"call_names": call_names(keys)}
-        return Response(KeySummarySerializer(keys, many=True, context=context).data)
-
-    @extend_schema(
-        request=IssueKeysSerializer,
-        responses={201: inline_serializer("IssuedKeys", {"keys": IssuedKeySerializer(many=True)})},
-    )
-    def post(self, request, slug):
-        circle = facilitated_circle_for(request, slug, "issue keys")
-        serializer = IssueKeysSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        issued = actions.issue_keys(
-            [circle],
-            Role.PARTICIPANT,
-            count=data["count"],
-            labels=data.get("labels", []),
-            expires_at=data.get("expires"),
-        )
-        body = {"keys": IssuedKeySerializer(issued, many=True).data}
-        return Response(body, status=status.HTTP_201_CREATED)
-
-
-class CircleKeyView(APIView):
-    @extend_schema(request=None, responses={204: None})
-    def delete(self, request, slug, key_id):
-        circle = facilitated_circle_for(request, slug, "revoke keys")
-        key = circle.access_keys.filter(pk=key_id).first()
-        if key is None:
-            raise NotFound(f"This circle has no key with id {key_id}.")
-        if key.role != Role.PARTICIPANT:
-            raise PermissionDenied(
-                "Facilitator keys are revoked by the operator (manage.py revoke_key)."
-            )
-        actions.revoke_key(key)
         return Response(status=status.HTTP_204_NO_CONTENT)

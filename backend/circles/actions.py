@@ -23,7 +23,9 @@ def unique_slug_from(name):
     return slug
 
 
-def create_circle(name, slug=None, description="", next_session_at=None, facilitator=None):
+def create_circle(
+    name, slug=None, description="", next_session_at=None, active=True, facilitator=None
+):
     """Create a circle; the facilitator key given, if any, facilitates it."""
     try:
         with transaction.atomic():
@@ -32,6 +34,7 @@ def create_circle(name, slug=None, description="", next_session_at=None, facilit
                 name=name,
                 description=description,
                 next_session_at=next_session_at,
+                active=active,
             )
             if facilitator is not None:
                 facilitator.circles.add(circle)

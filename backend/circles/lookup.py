@@ -5,11 +5,16 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from .selectors import visible_circle
 
 
+def not_visible(slug):
+    """The 404 for a circle the key may not see, or that does not exist: the same for both."""
+    return NotFound(f"There is no circle '{slug}' that your key opens.")
+
+
 def circle_for(request, slug):
     """The circle the signed-in key may see, or 404: existence is not leaked."""
     circle = visible_circle(request.user, slug) if isinstance(slug, str) else None
     if circle is None:
-        raise NotFound(f"There is no circle '{slug}' that your key opens.")
+        raise not_visible(slug)
     return circle
 
 

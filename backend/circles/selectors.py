@@ -2,19 +2,10 @@
 
 from access.models import AccessKey, Role
 
-from .models import Circle
-
-
-def visible_circles(key):
-    """Facilitators see all their circles; participants only the active ones."""
-    circles = Circle.objects.filter(access_keys=key)
-    if not key.is_facilitator:
-        circles = circles.filter(active=True)
-    return circles
-
 
 def visible_circle(key, slug):
-    return visible_circles(key).filter(slug=slug).first()
+    """One of the circles the key may see (AccessKey.visible_circles), or None."""
+    return key.visible_circles().filter(slug=slug).first()
 
 
 def facilitator_name(circle):

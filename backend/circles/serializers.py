@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ic_core.fields import StrictBooleanField, StrictCharField
@@ -23,9 +24,15 @@ class PromptSerializer(serializers.Serializer):
 
 
 class CircleDetailSerializer(CircleSummarySerializer):
-    facilitator = serializers.CharField(allow_null=True)
-    current_prompt = PromptSerializer(allow_null=True)
-    viewer_is_facilitator = serializers.BooleanField()
+    """A circle as its page shows it: its facilitator, its current prompt, and whether the one
+    asking facilitates it."""
+
+    # Not the circle's own, so they come in the context (circles.views.circle_detail), never as
+    # attributes put on the circle: "facilitator" (a name or None), "current_prompt" (a Message
+    # or None), "viewer_is_facilitator".
+    facilitator = serializers.SerializerMethodField()
+    current_prompt = serializers.SerializerMethodField()
+    viewer_is_facilitator = serializers.SerializerMethodField()
 
     class Meta(CircleSummarySerializer.Meta):
         fields = [
@@ -34,6 +41,17 @@ class CircleDetailSerializer(CircleSummarySerializer):
             "current_prompt",
             "viewer_is_facilitator",
         ]
+
+    def get_facilitator(self, circle) -> str | None:
+        return self.context["facilitator"]
+
+    @extend_schema_field(PromptSerializer(allow_null=True))
+    def get_current_prompt(self, circle):
+        prompt = self.context["current_prompt"]
+        return None if prompt is None else PromptSerializer(prompt).data
+
+    def get_viewer_is_facilitator(self, circle) -> bool:
+        return self.context["viewer_is_facilitator"]
 
 
 class CircleWriteSerializer(serializers.Serializer):

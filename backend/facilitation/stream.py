@@ -22,10 +22,13 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from rest_framework.exceptions import APIException, MethodNotAllowed, NotAuthenticated
 
 from access.authentication import key_for_session
+from circles.lookup import not_visible
 from circles.selectors import visible_circle
-from ic_core.errors import database_is_away, database_unavailable, error_response
+from ic_core.errors import api_error_response, database_is_away, database_unavailable
+from ic_core.exceptions import ApiError
 from live.changes import current_epoch
 from live.feed import in_reader_thread
 
@@ -39,6 +42,7 @@ RETRY_MS = 3000
 RESTART_RETRY_MS = 1000
 MAX_SEQ_DIGITS = 19  # PositiveBigIntegerField's range; more digits is not a sequence number
 MAX_SLUG_LENGTH = 64
+ALLOWED_METHODS = ("GET",)
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 SLUG_MESSAGE = 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
 
@@ -62,24 +66,25 @@ class Opening:
 
 
 def open_stream(session, slug, after):
-    """What the stream needs to know before it starts, or the error to answer with."""
+    """What the stream needs to know before it starts, or the APIException to answer with.
+
+    The error is returned, not raised: an exception on the live reader's thread closes its
+    connection (live.feed), and a refused stream must not cost the reader its connection."""
     key = key_for_session(session)
     if key is None:
-        return error_response(
-            401, "not_authenticated", "Authentication credentials were not provided."
-        )
+        return NotAuthenticated()
     if not slug:
-        return error_response(400, "invalid", "circle: This query parameter is required.")
+        return ApiError(400, "invalid", "circle: This query parameter is required.")
     if len(slug) > MAX_SLUG_LENGTH or not SLUG.fullmatch(slug):
         # As the list endpoint's SlugField says it; PostgreSQL also refuses NUL in a query.
-        return error_response(400, "invalid", f"circle: {SLUG_MESSAGE}")
+        return ApiError(400, "invalid", f"circle: {SLUG_MESSAGE}")
     if after is None:
-        return error_response(
+        return ApiError(
             400, "invalid", "after: Last-Event-ID and after must be a whole number (0 or more)."
         )
     circle = visible_circle(key, slug)
     if circle is None:
-        return error_response(404, "not_found", f"There is no circle '{slug}' that your key opens.")
+        return not_visible(slug)
     holder = standing.Holder(key.pk, session.session_key, circle.pk, key.is_facilitator)
     return Opening(
         holder, after, circle.last_seq, current_epoch(), key.expires_at, room_tag(circle)
@@ -154,8 +159,9 @@ async def event_stream(opening):
 
 
 async def message_stream(request):
-    if request.method != "GET":
-        return error_response(405, "method_not_allowed", f'Method "{request.method}" not allowed.')
+    """The stream, or an error answered as every APIView answers it (api_error_response)."""
+    if request.method not in ALLOWED_METHODS:
+        return api_error_response(request, MethodNotAllowed(request.method), ALLOWED_METHODS)
     slug = request.GET.get("circle")
     after = parse_after(request)
     # On the live reader's thread and its one long-lived connection: a reconnect storm costs
@@ -166,8 +172,8 @@ async def message_stream(request):
         if not database_is_away(exc):
             raise
         return database_unavailable(exc)
-    if not isinstance(opening, Opening):
-        return opening
+    if isinstance(opening, APIException):
+        return api_error_response(request, opening, ALLOWED_METHODS)
     response = StreamingHttpResponse(event_stream(opening), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"

@@ -7,7 +7,7 @@ import sys
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import JsonResponse
 from rest_framework import exceptions, status
-from rest_framework.views import exception_handler
+from rest_framework.views import APIView, exception_handler
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,18 @@ def api_exception_handler(exc, context):
         body = {"error": code, "detail": str(detail)}
     response.data = {k: v for k, v in body.items() if v is not None}
     return response
+
+
+def api_error_response(request, exc, allow):
+    """The answer an APIView gives to the APIException exc, for a view that is not one (the
+    live stream is a plain async view): DRF's own handle_exception, with the EXCEPTION_HANDLER
+    above, and its renderer. Status, body and headers (WWW-Authenticate on a 401; Allow, the
+    methods in allow) are those of every other endpoint. Nothing here touches the database."""
+    view = APIView()
+    view.args, view.kwargs, view.format_kwarg = (), {}, None
+    view.request = view.initialize_request(request)
+    view.headers = {"Allow": ", ".join(allow)}
+    return view.finalize_response(view.request, view.handle_exception(exc)).render()
 
 
 def csrf_failure(request, reason=""):

@@ -4,7 +4,8 @@ API client that signs in with a key and sends the CSRF token the way the SPA doe
 The suite runs on SQLite (tox -e backend) and on PostgreSQL (tox -e backend-postgres, which sets
 DATABASE_URL). Two markers say where a test can run; what is left out is deselected, never
 skipped, and the summary says how many and why:
-- sqlite_only: tests of SQLite itself (its file, WAL); deselected on PostgreSQL.
+- sqlite: tests of SQLite itself (its file, WAL); deselected on PostgreSQL. The same marker
+  as the @sqlite scenarios of features/.
 - postgresql: tests that need a PostgreSQL server of their own, whichever database the suite
   uses (support/postgres.py says which server). Without one they are deselected, except in CI
   (CI=true), where they fail and say why.
@@ -45,9 +46,9 @@ def pytest_collection_modifyitems(config, items):
         deselect(
             config,
             items,
-            "sqlite_only",
+            "sqlite",
             left_out,
-            "{count} tests marked sqlite_only deselected: the database is PostgreSQL",
+            "{count} tests marked sqlite deselected: the database is PostgreSQL",
         )
     if any(item.get_closest_marker("postgresql") for item in items):
         why = modes.postgres_unavailable()

@@ -97,6 +97,47 @@ def test_a_post_to_the_stream_is_405(signed_in, participant_a):
     assert_error(response, 405, "method_not_allowed")
 
 
+# The stream is a plain async view, but its errors are DRF's, as every endpoint's are: the same
+# status, bytes and headers as the message list's answer to the same mistake.
+LIST = "/api/messages/"
+
+
+def assert_same_answer(streamed, listed, *headers):
+    assert streamed.status_code == listed.status_code
+    assert streamed.content == listed.content
+    for header in ("Content-Type", *headers):
+        assert streamed[header] == listed[header], header
+
+
+def test_its_401_is_the_apis_401(api, circle_a):
+    streamed = stream(api, {"circle": "circle-a"})
+    listed = api.get(LIST, {"circle": "circle-a"})
+
+    assert streamed.status_code == 401
+    assert_same_answer(streamed, listed, "WWW-Authenticate")
+
+
+def test_its_404_is_the_apis_404(signed_in, participant_a):
+    client = signed_in(participant_a)
+
+    streamed = stream(client, {"circle": "nowhere"})
+    listed = client.get(LIST, {"circle": "nowhere"})
+
+    assert streamed.status_code == 404
+    assert_same_answer(streamed, listed)
+
+
+def test_its_405_is_the_apis_405(signed_in, participant_a):
+    client = signed_in(participant_a)
+
+    streamed = client.send("put", URL + "?circle=circle-a", {})
+    listed = client.send("put", LIST, {})
+
+    assert streamed.status_code == 405
+    assert_same_answer(streamed, listed)
+    assert streamed["Allow"] == "GET"
+
+
 @pytest.mark.parametrize(
     ("params", "extra"),
     [

@@ -293,7 +293,7 @@ def pg_operator(pg_template, postgres_server, tmp_path):
 
 @pytest.fixture(
     params=[
-        pytest.param("sqlite", marks=pytest.mark.sqlite_only),
+        pytest.param("sqlite", marks=pytest.mark.sqlite),
         pytest.param("postgresql", marks=pytest.mark.postgresql),
     ]
 )

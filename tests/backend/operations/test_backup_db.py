@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 # These copy the SQLite file itself.
-pytestmark = pytest.mark.sqlite_only
+pytestmark = pytest.mark.sqlite
 
 NAME = re.compile(r"^inquirycircle-\d{8}T\d{6}Z(-\d+)?\.sqlite3$")
 

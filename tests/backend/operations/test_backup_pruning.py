@@ -8,7 +8,7 @@ import pytest
 from operations.backups import STAMP, prune
 
 # Through backup_db on a SQLite file.
-pytestmark = pytest.mark.sqlite_only
+pytestmark = pytest.mark.sqlite
 
 FOREIGN = (
     "notes.txt",

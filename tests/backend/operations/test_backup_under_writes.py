@@ -11,7 +11,7 @@ would break that.
 import pytest
 
 # On a SQLite file (PostgreSQL: test_backup_db_postgresql.py).
-pytestmark = pytest.mark.sqlite_only
+pytestmark = pytest.mark.sqlite
 
 
 BACKUPS_WHILE_WRITING = 4

@@ -9,7 +9,7 @@ import re
 import pytest
 
 # On a SQLite file.
-pytestmark = pytest.mark.sqlite_only
+pytestmark = pytest.mark.sqlite
 
 DUMP = [
     "dumpdata",

@@ -8,7 +8,7 @@ import pytest
 from operations.backups import STAMP, newest_backup
 
 # On a SQLite file (PostgreSQL: test_backup_db_postgresql.py).
-pytestmark = pytest.mark.sqlite_only
+pytestmark = pytest.mark.sqlite
 
 
 def backup_named(folder, when, suffix="", size=10, kind=".sqlite3"):

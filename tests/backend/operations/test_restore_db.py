@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 # These copy the SQLite file itself (PostgreSQL: test_restore_db_postgresql.py).
-pytestmark = pytest.mark.sqlite_only
+pytestmark = pytest.mark.sqlite
 
 
 def test_it_brings_back_exactly_the_backed_up_data(operator):

@@ -91,7 +91,7 @@ def scheduler():
         process.kill()
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite
 def test_it_backs_up_at_start_and_then_every_interval_keeping_the_newest(operator, scheduler):
     run = scheduler(operator, "--interval", "1", "--keep", "2")
 
@@ -117,7 +117,7 @@ def test_it_backs_up_at_start_and_then_every_interval_keeping_the_newest(operato
     assert run.stop()[0] == 0
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_it_stops_within_a_second_of_a_stop_signal(operator, scheduler, sig):
     run = scheduler(operator, "--interval", "3600")
@@ -166,7 +166,7 @@ def test_it_backs_up_postgresql(pg_operator, scheduler):
     assert run.stop()[0] == 0
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite
 def test_it_waits_out_the_interval_when_the_newest_backup_is_recent(operator, scheduler):
     operator.backup()
 
@@ -178,7 +178,7 @@ def test_it_waits_out_the_interval_when_the_newest_backup_is_recent(operator, sc
     assert run.stop()[0] == 0
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite
 def test_it_logs_a_failed_backup_and_tries_again(operator, scheduler, small_disk):
     operator.fill()
     run = scheduler(operator, "--interval", "1", "--dir", str(small_disk))
@@ -195,7 +195,7 @@ def test_it_logs_a_failed_backup_and_tries_again(operator, scheduler, small_disk
     assert run.stop()[0] == 0
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite
 @pytest.mark.parametrize(
     ("args", "env", "said"),
     [
@@ -228,7 +228,7 @@ def test_it_refuses_bad_settings_in_one_sentence(operator, args, env, said):
     assert not operator.backup_dir.exists()
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite
 def test_it_reads_the_interval_from_ic_backup_interval(operator, scheduler):
     run = scheduler(operator, IC_BACKUP_INTERVAL="7200", IC_BACKUP_KEEP="3")
 

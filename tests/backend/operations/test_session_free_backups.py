@@ -43,7 +43,7 @@ def test_a_backup_holds_no_session_while_the_database_has_some(each_operator):
         assert session.encode() not in text  # not in a row, not in a free page either
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite
 def test_a_sqlite_backup_has_the_tables_without_their_rows(operator):
     operator.sign_in(operator.keys["facilitator_key"])
 
@@ -89,7 +89,7 @@ def test_undoing_a_restore_brings_back_no_session_either(each_operator):
     assert op.who_am_i(session) == 401
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite
 def test_a_restore_of_an_old_backup_that_still_holds_sessions_ends_them(operator, tmp_path):
     session = operator.sign_in(operator.keys["participant_keys"][2])
     # What backup_db made before backups left sessions out: the whole database.

@@ -40,7 +40,7 @@ def test_it_reports_ok_and_the_git_commit(start_backend):
     assert response.json()["version"] == commit
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite
 def test_it_answers_503_when_the_database_cannot_be_opened(start_backend, db_path):
     server = start_backend(workers=1)
     assert httpx.get(f"{server.url}/api/health/").status_code == 200

@@ -35,7 +35,6 @@ class Command(OperatorCommand):
         if not serializer.is_valid():
             raise CommandError(" ".join(describe_validation_errors(serializer.errors)))
         data = serializer.validated_data
-        data.pop("active", None)
         try:
             circle = create_circle(**data)
         except SlugTaken as exc:
