@@ -18,7 +18,8 @@ secrets:
 provision:
 	bash scripts/provision.sh $(ROOT)
 
-# Build the SPA and put it where Caddy serves it (runbook Phase 6: caddy/site/dist/).
+# Build the SPA and put it where `make up`'s Caddy serves it (runbook Phase 6: caddy/site/dist/);
+# the containers serve what the frontend image publishes instead.
 build-frontend:
 	npm run --prefix frontend build:site
 

@@ -1,9 +1,11 @@
 @m4
 Feature: M4 Container config
-  The three containers (Caddy, frontend, backend) are described by Dockerfiles and compose
-  files that validate, share one internal network, and run without root, each locked down:
-  a read-only root file system, memory and process limits, and secrets as files, never in the
-  configuration. Production adds a fourth, the scheduled backups.
+  The three containers are described by Dockerfiles and compose files that validate, share one
+  internal network, and run without root, each locked down: a read-only root file system, memory
+  and process limits, and secrets as files, never in the configuration. Caddy serves the app and
+  proxies /api/ to the backend; the backend is the Django API; the frontend ships the built app
+  and, run once, publishes it into the volume Caddy serves, then exits. Production adds a
+  fourth, the scheduled backups.
 
   Scenario Outline: The compose files validate
     Then "docker compose config" accepts compose/<file>
@@ -33,6 +35,17 @@ Feature: M4 Container config
       | docker-compose.dev.yml  | caddy, frontend and backend           |
       | docker-compose.prod.yml | caddy, frontend, backend and backups  |
 
+  Scenario Outline: Caddy serves the app the frontend container publishes, never a folder of the host
+    Given the compose file compose/<file>
+    Then the frontend service runs once, writing the app into the volume site
+    And Caddy serves its SITE_ROOT from the volume site, read-only, and from no folder of the host
+    And Caddy starts only once the frontend service has exited 0
+
+    Examples:
+      | file                    |
+      | docker-compose.dev.yml  |
+      | docker-compose.prod.yml |
+
   Scenario: Every variable the backend reads is documented in the example env file
     Then every variable the backend's settings read appears in backend/.env.example
     And every variable in compose/inquirycircle.env.example is one the backend reads
@@ -49,8 +62,10 @@ Feature: M4 Container config
   # (pytest --stack=compose, tox -e acceptance-compose).
 
   @compose
-  Scenario: The three containers are running and healthy
-    Then the containers caddy, frontend and backend are running and healthy
+  Scenario: Caddy and the backend are running and healthy, serving the app the frontend published
+    Then the containers caddy and backend are running and healthy
+    And the frontend container published the app into the volume Caddy serves, and exited 0
+    And what Caddy serves at / is exactly the index.html inside the frontend image, and so is the first script it loads
     And the backend container runs as a user other than root
     And the page and the API answer through Caddy's published port
 

@@ -56,7 +56,7 @@ Feature: M9 Production ready
     Given the operator backs up the database with backup_db
     When the operator runs make status for the stack
     Then it exits 0
-    And it reports the containers caddy, frontend and backend running and healthy
+    And it reports the containers caddy and backend running and healthy, and frontend exited 0 once it published the app
     And it reports the health endpoint ok, inside the backend and through Caddy
     And it reports the disk left for the database and for the backups
     And it reports the last backup, made less than an hour ago
@@ -94,6 +94,7 @@ Feature: M9 Production ready
   Scenario: On PostgreSQL, backend replicas behind Caddy's load balancer share the live messages and sign-outs
     Given the production stack runs with its PostgreSQL option and 3 backend replicas
     Then migrate ran once and exited 0, and the 3 backend replicas are running and healthy
+    And the frontend published the app and exited 0, and Caddy serves its index.html byte for byte
     And plain HTTP to icircle.catbench.com is redirected with 308 to HTTPS, with HSTS on the HTTPS answer
     And the health endpoint through Caddy reports the database "postgresql"
     And the postgres service's database has the locale en_US.utf8, as the official image's has

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Screenshots for docs/ (facilitator and participant guides), taken in a real browser.
 
-By default it starts the app the way `make up` does, on ports of its own (8090, 8091, 8092) and
+By default it starts the app the way `make up` does, on ports of its own (8090 and 8091) and
 with a throwaway database, so a `make up` on port 8080 and its demo keys are left alone. It reads
 the URL and the demo keys `make up` prints, takes the pictures, then stops everything it started:
 
@@ -72,7 +72,6 @@ class MakeUp:
             **os.environ,
             "IC_HTTP_PORT": str(self.port),
             "IC_BACKEND_PORT": str(self.port + 1),
-            "IC_FRONTEND_PORT": str(self.port + 2),
             "DATABASE_URL": f"sqlite:///{self.scratch}/inquirycircle.db",
         }
         self.log = self.log_path.open("w")
@@ -110,7 +109,7 @@ class MakeUp:
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
-            # As Ctrl-C would: honcho stops backend, frontend and Caddy.
+            # As Ctrl-C would: honcho stops every process of the Procfile.
             os.killpg(self.process.pid, signal.SIGINT)
             try:
                 self.process.wait(timeout=20)

@@ -45,7 +45,7 @@ class Compose:
         return run(*self.base, *args, timeout=timeout)
 
     def services(self):
-        """[{service, state, health, image}] of every container, running or not."""
+        """[{service, state, health, exit_code, image}] of every container, running or not."""
         code, out = self.run("ps", "--all", "--format", "json")
         if code != 0:
             return None
@@ -57,6 +57,7 @@ class Compose:
                         "service": row["Service"],
                         "state": row["State"],
                         "health": row.get("Health") or "",
+                        "exit_code": row.get("ExitCode"),
                         "image": row.get("Image", ""),
                     }
                 )

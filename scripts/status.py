@@ -3,9 +3,10 @@
 
 Prints each container's state and health, the backend's health endpoint (from inside the backend
 container, and through Caddy with --url), the disk left where the database and the backups live,
-and the age of the last backup. Exits 1 when something needs an operator: a container not running
-or not healthy, the health endpoint not ok, less than --min-free-mb left, or no backup newer than
---max-backup-age hours. --json prints the same as one JSON object.
+and the age of the last backup. Exits 1 when something needs an operator: caddy or the backend
+not running or not healthy, the frontend (which publishes the app and exits) not exited 0, the
+health endpoint not ok, less than --min-free-mb left, or no backup newer than --max-backup-age
+hours. --json prints the same as one JSON object.
 
   python3 scripts/status.py --url https://catbench.com
   python3 scripts/status.py -f compose/docker-compose.dev.yml --url http://127.0.0.1:8080
@@ -16,7 +17,11 @@ import sys
 
 from opslib import HEALTH_FROM_INSIDE, compose_from, get_json, parser_with_compose_options
 
-SERVICES = ("backend", "caddy", "frontend")
+SERVICES = ("backend", "caddy")
+# One-shots: done once they exited 0. frontend publishes the app into the volume Caddy serves;
+# migrate (docker-compose.postgres.yml) is checked when the stack has it.
+ONE_SHOTS = ("frontend",)
+OPTIONAL_ONE_SHOTS = ("migrate",)
 STORAGE_FROM_INSIDE = (
     "-c",
     "import json, os, shutil\n"
@@ -46,6 +51,12 @@ def check_containers(compose):
         ok &= healthy
         state = f"{row['state']} {row['health']}".strip() if row else "no container"
         lines.append(f"{mark(healthy)} container {name}: {state}")
+    for name in ONE_SHOTS + tuple(n for n in OPTIONAL_ONE_SHOTS if n in found):
+        row = found.get(name)
+        done = row is not None and row["state"] == "exited" and row["exit_code"] == 0
+        ok &= done
+        state = f"{row['state']} {row['exit_code']}" if row else "no container"
+        lines.append(f"{mark(done)} container {name} (runs once): {state}")
     return ok, lines, services
 
 

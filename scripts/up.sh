@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # `make up`: the whole stack on this machine, wired as the containers are.
-# Installs what is missing (Debian as root) or says how, builds the SPA, migrates, seeds the
-# demo circle, prints the URL and demo keys, then runs backend, frontend and Caddy with honcho.
-# Ctrl-C stops all three. Running it again reuses the database.
+# Installs what is missing (Debian as root) or says how, builds the SPA into caddy/site/dist,
+# migrates, seeds the demo circle, prints the URL and demo keys, then runs the backend, the backup
+# scheduler and Caddy (which serves caddy/site/dist) with honcho. Ctrl-C stops them all. Running
+# it again reuses the database.
 set -o errexit -o pipefail -o nounset
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 HTTP_PORT=${IC_HTTP_PORT:-8080}
 BACKEND_PORT=${IC_BACKEND_PORT:-8000}
-FRONTEND_PORT=${IC_FRONTEND_PORT:-3000}
 PYTHON=${PYTHON:-python3.11}
 VENV=$ROOT/.venv
 STATE=$ROOT/.local
@@ -49,8 +49,8 @@ require_command npm "" "npm, which comes with Node.js"
 require_command caddy caddy "sudo apt-get install caddy (Debian/Ubuntu) or see https://caddyserver.com/docs/install"
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
   || die "Node.js $(node --version) is too old: the frontend build needs 20.19 or newer."
-for port in "$HTTP_PORT" "$BACKEND_PORT" "$FRONTEND_PORT"; do
-  port_free "$port" || die "port $port on 127.0.0.1 is in use (set IC_HTTP_PORT, IC_BACKEND_PORT or IC_FRONTEND_PORT)."
+for port in "$HTTP_PORT" "$BACKEND_PORT"; do
+  port_free "$port" || die "port $port on 127.0.0.1 is in use (set IC_HTTP_PORT or IC_BACKEND_PORT)."
 done
 
 # 2. Python packages, reinstalled only when the requirements change
@@ -82,13 +82,13 @@ export IC_WORKERS=${IC_WORKERS:-2}
 export IC_GRACEFUL_TIMEOUT=${IC_GRACEFUL_TIMEOUT:-3}
 export ALLOWED_HOSTS="localhost,127.0.0.1"
 export CSRF_TRUSTED_ORIGINS="http://localhost:$HTTP_PORT,http://127.0.0.1:$HTTP_PORT"
-export IC_BIND="127.0.0.1:$BACKEND_PORT" IC_FRONTEND_PORT="$FRONTEND_PORT"
+export IC_BIND="127.0.0.1:$BACKEND_PORT"
 export SITE_ADDRESS="http://localhost:$HTTP_PORT, http://127.0.0.1:$HTTP_PORT"
 export CADDY_BIND=127.0.0.1 CADDY_ADMIN=off
 export BACKEND_HOST=127.0.0.1 BACKEND_PORT
 export SITE_ROOT="$ROOT/caddy/site/dist" CADDY_LOG_DIR="$ROOT/caddy/logs"
 export JITSI_DOMAIN JITSI_ORIGIN="https://$JITSI_DOMAIN"
-export NO_UPDATE_CHECK=1 PATH="$VENV/bin:$PATH"
+export PATH="$VENV/bin:$PATH"
 
 # 6. Database and demo data
 say "Migrating the database"
@@ -98,7 +98,7 @@ demo=$(cd backend && python manage.py seed_demo)
 cat <<TXT
 
   InquiryCircle is starting at  http://localhost:$HTTP_PORT
-  (backend 127.0.0.1:$BACKEND_PORT, frontend 127.0.0.1:$FRONTEND_PORT, Jitsi: $JITSI_DOMAIN)
+  (Caddy serves caddy/site/dist; backend 127.0.0.1:$BACKEND_PORT; Jitsi: $JITSI_DOMAIN)
 
 $(printf '%s\n' "$demo" | sed 's/^/  /')
 
@@ -107,5 +107,5 @@ $(printf '%s\n' "$demo" | sed 's/^/  /')
 
 TXT
 
-# 7. The three services, with one log stream; honcho stops them all on Ctrl-C
+# 7. The services of the Procfile, with one log stream; honcho stops them all on Ctrl-C
 exec honcho start -f Procfile

@@ -13,6 +13,7 @@ an app network of its own (IC_NETWORK_PREFIX) and a Caddy log folder of its own.
 up, start() checks that its containers are locked down (locked_down_problems()).
 """
 
+import io
 import ipaddress
 import json
 import os
@@ -21,6 +22,7 @@ import shutil
 import signal
 import ssl
 import subprocess
+import tarfile
 import time
 from pathlib import Path
 
@@ -47,6 +49,9 @@ PUBLIC_URL = "https://icircle.catbench.com"
 # Caddy's own CA, under XDG_DATA_HOME (/data) in its container.
 CADDY_ROOT_CERTIFICATE = "/data/caddy/pki/authorities/local/root.crt"
 SERVICES = ("caddy", "frontend", "backend")
+# The ones that keep running; frontend publishes the app into the volume `site` and exits.
+RUNNING = ("caddy", "backend")
+BUILT_APP = "/app/dist"  # the app in the frontend image (frontend/Dockerfile)
 # The containers that must not run as root (the postgres image starts as root, then drops to
 # its own user, as the official one does).
 UNPRIVILEGED = ("caddy", "frontend", "backend", "backups", "migrate")
@@ -328,6 +333,28 @@ class ComposeRuntime:
             if state == "running"
         }
 
+    def container_name(self, service):
+        """The name of the service's (first) container, running or not."""
+        return next(row["Name"] for row in self.containers() if row["Service"] == service)
+
+    def inspect(self, service):
+        """`docker inspect` of the service's (first) container: Config.Env, Mounts (each with
+        Type, Name of a volume, Source, Destination, RW), ..."""
+        return json.loads(_run("docker", "inspect", self.container_name(service)).stdout)[0]
+
+    def built_file(self, path):
+        """The bytes of one file of the app as built into the frontend image (docker cp from
+        the frontend container, which has exited: nothing it published is read here)."""
+        source = f"{self.container_name('frontend')}:{BUILT_APP}/{path}"
+        result = subprocess.run(
+            ["docker", "cp", source, "-"], capture_output=True, timeout=30, check=False
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"docker cp {source} failed: {result.stderr.decode()[-300:]}")
+        with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
+            (member,) = archive.getmembers()
+            return archive.extractfile(member).read()
+
     def caddy_admin(self, path):
         """A GET on Caddy's admin API, which listens inside its container only."""
         url = f"http://localhost:2019{path}"
@@ -344,7 +371,7 @@ class ComposeRuntime:
                 by_container.setdefault(name.strip(), []).append(text)
         return by_container
 
-    def wait_healthy(self, services=SERVICES, timeout=90):
+    def wait_healthy(self, services=RUNNING, timeout=90):
         deadline = time.monotonic() + timeout
         while True:
             states = self.states()

@@ -23,6 +23,8 @@ from support.live_caddy import LiveCaddy
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 SITE_ROOT = REPO_DIR / "caddy" / "site" / "dist"
+# What the offline frontend image is built from (SPA_PREBUILT): the compose stacks serve that.
+FRONTEND_DIST = REPO_DIR / "frontend" / "dist"
 
 # Keys for smoke runs against a deployment: the operator issues them for a circle set aside
 # for smoke tests (see features/README.md).
@@ -190,8 +192,8 @@ def _compose_folder(exit_stack):
         check_engine()
     except EngineUnavailable as error:
         raise StackUnavailable(f"--stack=compose cannot run: {error}") from None
-    if not (SITE_ROOT / "index.html").exists():
-        raise StackUnavailable(f"{SITE_ROOT} has no built app: run `make build-frontend` first")
+    if not (FRONTEND_DIST / "index.html").exists():
+        raise StackUnavailable(f"{FRONTEND_DIST} has no built app: run `make images-offline` first")
     return Path(exit_stack.enter_context(tempfile.TemporaryDirectory(prefix="ic-compose-")))
 
 

@@ -5,6 +5,7 @@ Docker engine. Running the containers is the compose stack mode's part.
 """
 
 import json
+import posixpath
 import re
 import shutil
 import subprocess
@@ -158,6 +159,52 @@ def only_caddy_publishes(compose_config):
     assert publishing == {"caddy"}
 
 
+# Caddy and the frontend: who serves the app, and from where.
+
+
+def mount_over(volumes, path):
+    """The mount (compose's long form) under which path lies: the deepest one that holds it."""
+    holding = [
+        mount
+        for mount in volumes
+        if path == mount["target"] or path.startswith(mount["target"].rstrip("/") + "/")
+    ]
+    return max(holding, key=lambda mount: len(mount["target"]), default=None)
+
+
+@then(parsers.parse("the frontend service runs once, writing the app into the volume {volume}"))
+def frontend_runs_once(compose_config, volume):
+    frontend = compose_config["services"]["frontend"]
+    assert frontend.get("restart") == "no", frontend.get("restart")
+    writes = [
+        mount
+        for mount in frontend.get("volumes", [])
+        if mount["type"] == "volume" and mount["source"] == volume and not mount.get("read_only")
+    ]
+    assert len(writes) == 1, frontend.get("volumes")
+    assert volume in compose_config["volumes"], compose_config.get("volumes")
+
+
+@then(
+    parsers.parse(
+        "Caddy serves its SITE_ROOT from the volume {volume}, read-only, and from no folder of "
+        "the host"
+    )
+)
+def caddy_serves_volume(compose_config, volume):
+    site_root = posixpath.normpath(compose_config["services"]["caddy"]["environment"]["SITE_ROOT"])
+    mount = mount_over(compose_config["services"]["caddy"]["volumes"], site_root)
+    assert mount is not None, f"nothing is mounted over SITE_ROOT {site_root}"
+    assert (mount["type"], mount["source"]) == ("volume", volume), mount
+    assert mount.get("read_only") is True, mount
+
+
+@then("Caddy starts only once the frontend service has exited 0")
+def caddy_waits_for_frontend(compose_config):
+    depends = compose_config["services"]["caddy"]["depends_on"]
+    assert depends["frontend"]["condition"] == "service_completed_successfully", depends
+
+
 def settings_variables():
     sources = [*(REPO_DIR / "backend/ic_core/settings").glob("*.py")]
     sources.append(REPO_DIR / "backend/gunicorn.conf.py")
@@ -204,6 +251,57 @@ def containers_healthy(stack, names):
     states = compose_runtime(stack).states()
     for service in services:
         assert states.get(service) == ("running", "healthy"), f"{service}: {states.get(service)}"
+
+
+def frontend_published(runtime):
+    """The frontend container ran once, said what it published, and exited 0."""
+    runs = runtime.replicas("frontend")
+    assert [(state, code) for state, _, code in runs.values()] == [("exited", 0)], runs
+    logs = runtime.command("logs", "--no-color", "--no-log-prefix", "frontend").stdout
+    assert "publish: release " in logs, logs[-1000:]
+
+
+def caddy_serves_frontend_volume(runtime):
+    """Caddy's SITE_ROOT lies on the very volume the frontend container wrote, mounted
+    read-only, and on no folder of the host."""
+    caddy = runtime.inspect("caddy")
+    site_root = dict(v.split("=", 1) for v in caddy["Config"]["Env"])["SITE_ROOT"]
+    served = mount_over(
+        [{**m, "target": m["Destination"]} for m in caddy["Mounts"]], posixpath.normpath(site_root)
+    )
+    assert served and served["Type"] == "volume" and not served["RW"], served
+    written = [m for m in runtime.inspect("frontend")["Mounts"] if m["Type"] == "volume"]
+    assert [(m["Name"], m["RW"]) for m in written] == [(served["Name"], True)], written
+
+
+def caddy_serves_built_app(runtime, client):
+    """/ through Caddy is byte for byte the index.html built into the frontend image, and so is
+    the first script it loads: a Caddy serving anything else (a host folder, an older release)
+    fails here."""
+    page = client.get("/")
+    assert page.status_code == 200, page.status_code
+    assert page.content == runtime.built_file("index.html"), page.text[:300]
+    script = re.search(r'<script[^>]*\ssrc="/(assets/[^"]+)"', page.text).group(1)
+    answer = client.get(f"/{script}")
+    assert answer.status_code == 200, (script, answer.status_code)
+    assert answer.content == runtime.built_file(script), script
+
+
+@then("the frontend container published the app into the volume Caddy serves, and exited 0")
+def frontend_container_published(stack):
+    runtime = compose_runtime(stack)
+    frontend_published(runtime)
+    caddy_serves_frontend_volume(runtime)
+
+
+@then(
+    "what Caddy serves at / is exactly the index.html inside the frontend image, and so is the "
+    "first script it loads"
+)
+def caddy_serves_frontend_image(stack):
+    runtime = compose_runtime(stack)
+    with runtime.http_client(timeout=10) as client:
+        caddy_serves_built_app(runtime, client)
 
 
 @then("the backend container runs as a user other than root")

@@ -85,11 +85,17 @@ def status_exits_0(status):
     assert status["code"] == 0, json.dumps(status["report"], indent=2)
 
 
-@then(parsers.parse("it reports the containers {names} running and healthy"))
-def status_containers(status, names):
+@then(
+    parsers.parse(
+        "it reports the containers {names} running and healthy, and {one_shot} exited 0 once it "
+        "published the app"
+    )
+)
+def status_containers(status, names, one_shot):
     services = {row["service"]: row for row in status["report"]["containers"]["details"]}
     for name in names.replace(" and ", ", ").split(", "):
         assert (services[name]["state"], services[name]["health"]) == ("running", "healthy")
+    assert (services[one_shot]["state"], services[one_shot]["exit_code"]) == ("exited", 0)
 
 
 @then("it reports the health endpoint ok, inside the backend and through Caddy")

@@ -12,6 +12,11 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from acceptance.stack import REPO_DIR, StackUnavailable, start_production_compose_stack
+from acceptance.steps.container_steps import (
+    caddy_serves_built_app,
+    caddy_serves_frontend_volume,
+    frontend_published,
+)
 from support.live_backend import Session, StreamListener
 
 STREAM_PATH = "/api/messages/stream/"
@@ -51,6 +56,15 @@ def replicas_healthy(replicated, replicas):
     backends = runtime.replicas("backend")
     assert len(backends) == replicas, backends
     assert {health[:2] for health in backends.values()} == {("running", "healthy")}, backends
+
+
+@then("the frontend published the app and exited 0, and Caddy serves its index.html byte for byte")
+def production_serves_frontend(replicated):
+    runtime = replicated.runtime
+    frontend_published(runtime)
+    caddy_serves_frontend_volume(runtime)
+    with runtime.http_client(timeout=10) as client:
+        caddy_serves_built_app(runtime, client)
 
 
 @then(
