@@ -2,15 +2,17 @@
 Feature: M7 Integration working
   A facilitator and participants, each in their own browser, meet in a circle: keys let them
   in, the video joins the circle's own room with the right role, and messages arrive live.
-  Revoked means out, the video call included. Signing out ends the session, a key that expires
-  stops working by itself, messages are shown as the text they are, and one facilitator never
-  reaches another's circle.
+  Guessing keys is slowed, but never for a browser that has signed in before (OWASP's device
+  cookies). Revoked means out, the video call included. Signing out ends the session, a key
+  that expires stops working by itself, messages are shown as the text they are, and one
+  facilitator never reaches another's circle.
 
   Scenario: Participant and facilitator meet in the circle's video with their roles
     Given the participant has signed in
     When the participant joins the video
     Then the participant is in the call
     And the video service was given the circle's room and a participant's token
+    And that room is the circle's own: the one stored with it, unlike a new circle's, unguessable
     When the facilitator has signed in
     And the facilitator joins the video
     Then the facilitator is in the call
@@ -37,6 +39,17 @@ Feature: M7 Integration working
     Given a visitor opens /
     When the visitor enters the key "AAAA-BBBB-CCCC-DDDD"
     Then the visitor is told "That key is not valid"
+
+  # Each visitor comes from an address of its own on loopback, as people behind different
+  # routers would. In compose mode every client reaches Caddy from Docker's gateway, so one
+  # stranger's guesses there would slow the whole suite: local and PostgreSQL modes only.
+  @local
+  Scenario: Guessing keys is slowed without locking out a browser that signed in before
+    Given a browser that signed in with a participant's key from a shared address, and signed out
+    When a stranger at that address tries 10 wrong keys
+    Then the stranger's next try is refused with 429, a Retry-After and a sentence, even with a right key
+    And the browser that signed in before still gets in with its key from that address
+    And a visitor from another address gets in with that key
 
   @smoke
   Scenario: A participant cannot reach the facilitator's console

@@ -59,6 +59,21 @@ def pytest_collection_modifyitems(config, items):
             deselect(config, items, "postgresql", left_out, note)
 
 
+def pytest_sessionfinish(session):
+    """A pytest-xdist worker hands what it left out to the controller, which writes the summary."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["left_out"] = session.config.stash.get(LEFT_OUT, [])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    left_out = node.config.stash.setdefault(LEFT_OUT, [])
+    for line in getattr(node, "workeroutput", {}).get("left_out", []):
+        if line not in left_out:  # every worker collects, and so leaves out, the same tests
+            left_out.append(line)
+
+
 def pytest_terminal_summary(terminalreporter, config):
     for line in config.stash.get(LEFT_OUT, []):
         terminalreporter.write_line(f"NOT RUN: {line}", yellow=True)

@@ -3,6 +3,7 @@ messages shown as text and never as HTML, a key that expires, a facilitator kept
 facilitator's circle, and a resumed stream that gets exactly what it missed."""
 
 import re
+import secrets
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 from pytest_bdd import given, parsers, then, when
 
 from acceptance.steps.browser_steps import enter_key, open_page
+from acceptance.steps.live_steps import new_participant_key
 from support.live_backend import Session, StreamListener
 
 # Sign out
@@ -231,3 +233,72 @@ def facilitator_posts_many(stack, count):
             session.post_message(stack.circle, f"Filler {n + 1} of {count}", keep_alive=True)
     finally:
         session.close()
+
+
+# Guessing keys: OWASP's device cookies. Each visitor comes from an address of its own on
+# loopback (127.0.0.0/8), as people behind different routers would; Caddy passes it on in
+# X-Forwarded-For, and the backend believes Caddy (127.0.0.1) only.
+
+
+def loopback_address():
+    return f"127.{secrets.randbelow(250) + 2}.{secrets.randbelow(256)}.{secrets.randbelow(250) + 2}"
+
+
+def visitor_from(stack, address):
+    return Session(stack.base_url, transport=lambda: httpx.HTTPTransport(local_address=address))
+
+
+def try_key(visitor, key):
+    return visitor.post("/api/auth/verify-key/", {"key": key})
+
+
+@given(
+    "a browser that signed in with a participant's key from a shared address, and signed out",
+    target_fixture="shared",
+)
+def returning_browser(request, stack):
+    address, key = loopback_address(), new_participant_key(stack)
+    browser = visitor_from(stack, address)
+    request.addfinalizer(browser.http.close)
+    assert try_key(browser, key).status_code == 200
+    assert browser.post("/api/auth/logout/", {}).status_code == 204
+    return {"address": address, "key": key, "browser": browser}
+
+
+@when(parsers.parse("a stranger at that address tries {count:d} wrong keys"))
+def stranger_guesses(request, stack, shared, count):
+    stranger = visitor_from(stack, shared["address"])
+    request.addfinalizer(stranger.http.close)
+    statuses = [
+        try_key(stranger, f"WRNG-{secrets.token_hex(2).upper()}-0000-0000").status_code
+        for _ in range(count)
+    ]
+    assert statuses == [401] * count, statuses
+    shared["stranger"] = stranger
+
+
+@then(
+    "the stranger's next try is refused with 429, a Retry-After and a sentence, "
+    "even with a right key"
+)
+def stranger_is_slowed(shared):
+    answer = try_key(shared["stranger"], shared["key"])
+    assert answer.status_code == 429, (answer.status_code, answer.text)
+    assert int(answer.headers["Retry-After"]) > 0, answer.headers
+    detail = answer.json()["detail"]
+    assert re.search(r"\btry again\b|\bwait\b|\bseconds?\b|\bminutes?\b", detail, re.I), detail
+    assert "sessionid" not in answer.cookies, "a throttled try signed someone in"
+
+
+@then("the browser that signed in before still gets in with its key from that address")
+def returning_browser_gets_in(shared):
+    answer = try_key(shared["browser"], shared["key"])
+    assert answer.status_code == 200, (answer.status_code, answer.text)
+
+
+@then("a visitor from another address gets in with that key")
+def other_address_gets_in(request, stack, shared):
+    visitor = visitor_from(stack, loopback_address())
+    request.addfinalizer(visitor.http.close)
+    answer = try_key(visitor, shared["key"])
+    assert answer.status_code == 200, (answer.status_code, answer.text)

@@ -1,6 +1,7 @@
 """Steps about files: the repository, a provisioned server root, the build, the Caddyfiles."""
 
 import os
+import re
 import stat
 import subprocess
 
@@ -64,9 +65,18 @@ def folder_private(server_root, what, path):
 
 @then("caddy/site/dist holds index.html and hashed JavaScript under assets/")
 def build_in_place():
-    assert (SITE_ROOT / "index.html").is_file()
-    scripts = list((SITE_ROOT / "assets").glob("*-*.js"))
-    assert scripts, "no hashed JavaScript in caddy/site/dist/assets"
+    index = (SITE_ROOT / "index.html").read_text()
+    assets = sorted(path.name for path in (SITE_ROOT / "assets").iterdir())
+    # Vite names each bundle <name>-<8 characters of its content's hash>.<ext>: a new build
+    # of changed code has new names, so a year's immutable cache can never serve stale code.
+    hashed = [re.fullmatch(r"(.+)-([A-Za-z0-9_-]{8})\.(\w+)", name) for name in assets]
+    assert assets and all(hashed), f"bundles without a content hash: {assets}"
+    hashes = [match[2] for match in hashed]
+    assert len(set(hashes)) == len(hashes), f"two bundles with one hash: {assets}"
+    assert not any(match[2].lower() in match[1].lower() for match in hashed), assets
+    loaded = re.findall(r'(?:src|href)="/assets/([^"]+)"', index)
+    assert any(name.endswith(".js") for name in loaded), f"index.html loads no script: {index}"
+    assert set(loaded) <= set(assets), f"index.html loads bundles that are not there: {loaded}"
 
 
 @then(parsers.parse('"caddy validate" accepts caddy/{name}'))

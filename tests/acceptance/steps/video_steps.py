@@ -4,6 +4,7 @@ facilitator's meeting page who arrived (under the name the video service gave th
 real conference would; the app's pages and the IFrame API run unchanged."""
 
 import re
+import secrets
 
 from playwright.sync_api import expect
 from pytest_bdd import given, parsers, then, when
@@ -120,3 +121,22 @@ def in_the_new_room(people, stack, old_room, who):
     state = person.page.get_by_test_id("video-state")
     expect(state).to_have_attribute("data-state", "joined", timeout=VIDEO_TIMEOUT_MS)
     expect(meeting_frame(person).locator("#roomName")).to_have_text(new_room.lower())
+
+
+def stored_room_of(stack, slug):
+    """The room the database holds for the circle, read with manage.py, not through the API."""
+    code = f"from circles.models import Circle; print(Circle.objects.get(slug={slug!r}).jitsi_room)"
+    return stack.manage("shell", "-c", code).strip().splitlines()[-1]
+
+
+@then("that room is the circle's own: the one stored with it, unlike a new circle's, unguessable")
+def room_is_the_circles_own(people, stack, jitsi_standin):
+    given_to_video = jitsi_standin.received()[-1]["room"]
+    stored = stored_room_of(stack, stack.circle)
+    assert given_to_video == stored, (given_to_video, stored)
+    slug = f"room-{secrets.token_hex(3)}"
+    stack.manage("create_circle", "--name", "Room check", "--slug", slug)
+    assert stored_room_of(stack, slug) != stored, "two circles share one video room"
+    # Nothing a guess could produce: no part of the circle's slug, and 96 random bits at least.
+    assert stack.circle not in stored.lower(), stored
+    assert len(re.sub(r"[^0-9a-f]", "", stored.lower())) >= 24, stored
