@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ic_core.fields import StrictBooleanField, StrictCharField
+from rhythm.serializers import ScheduleSerializer, UpcomingSerializer
 
 from .models import Circle
 
@@ -9,11 +10,32 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
 class CircleSummarySerializer(serializers.ModelSerializer):
-    next_session = serializers.DateTimeField(source="next_session_at")
+    """A circle as lists show it. Its schedule's next session comes in the context:
+    "plans", {circle id: rhythm.selectors.Plan} of the circles that have a schedule."""
+
+    next_session = serializers.SerializerMethodField()
+    upcoming = serializers.SerializerMethodField()
 
     class Meta:
         model = Circle
-        fields = ["slug", "name", "description", "next_session", "active"]
+        fields = ["slug", "name", "description", "next_session", "active", "upcoming"]
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_next_session(self, circle):
+        """The schedule's next session when there is a schedule, else the one set by hand."""
+        plan = self.context["plans"].get(circle.pk)
+        if plan is None:
+            moment = circle.next_session_at
+        else:
+            moment = plan.upcoming.starts_at if plan.upcoming else None
+        return serializers.DateTimeField().to_representation(moment) if moment else None
+
+    @extend_schema_field(UpcomingSerializer(allow_null=True))
+    def get_upcoming(self, circle):
+        plan = self.context["plans"].get(circle.pk)
+        if plan is None or plan.upcoming is None:
+            return None
+        return UpcomingSerializer(plan.upcoming).data
 
 
 class PromptSerializer(serializers.Serializer):
@@ -29,10 +51,11 @@ class CircleDetailSerializer(CircleSummarySerializer):
 
     # Not the circle's own, so they come in the context (circles.views.circle_detail), never as
     # attributes put on the circle: "facilitator" (a name or None), "current_prompt" (a Message
-    # or None), "viewer_is_facilitator".
+    # or None), "viewer_is_facilitator", and "plans" (see CircleSummarySerializer).
     facilitator = serializers.SerializerMethodField()
     current_prompt = serializers.SerializerMethodField()
     viewer_is_facilitator = serializers.SerializerMethodField()
+    schedule = serializers.SerializerMethodField()
 
     class Meta(CircleSummarySerializer.Meta):
         fields = [
@@ -40,6 +63,7 @@ class CircleDetailSerializer(CircleSummarySerializer):
             "facilitator",
             "current_prompt",
             "viewer_is_facilitator",
+            "schedule",
         ]
 
     def get_facilitator(self, circle) -> str | None:
@@ -52,6 +76,11 @@ class CircleDetailSerializer(CircleSummarySerializer):
 
     def get_viewer_is_facilitator(self, circle) -> bool:
         return self.context["viewer_is_facilitator"]
+
+    @extend_schema_field(ScheduleSerializer(allow_null=True))
+    def get_schedule(self, circle):
+        plan = self.context["plans"].get(circle.pk)
+        return None if plan is None else ScheduleSerializer(plan.schedule).data
 
 
 class CircleWriteSerializer(serializers.Serializer):
@@ -76,3 +105,9 @@ class CircleWriteSerializer(serializers.Serializer):
         if not value.strip():
             raise serializers.ValidationError("Must not be blank.")
         return value.strip()
+
+
+class CircleSettingsSerializer(CircleWriteSerializer):
+    """What PATCH may change: the circle's fields and its schedule, sent whole (null: none)."""
+
+    schedule = ScheduleSerializer(allow_null=True, required=False)

@@ -1,5 +1,6 @@
 """Circle CRUD. Reading is for anyone the circle's keys let in; writing is for its facilitator."""
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
@@ -8,11 +9,18 @@ from rest_framework.views import APIView
 
 from facilitation.selectors import current_prompt
 from ic_core.exceptions import ApiError
+from rhythm.actions import set_schedule
+from rhythm.selectors import plans_of
 
 from . import actions
 from .lookup import circle_for, facilitated_circle_for
 from .selectors import facilitator_name
-from .serializers import CircleDetailSerializer, CircleSummarySerializer, CircleWriteSerializer
+from .serializers import (
+    CircleDetailSerializer,
+    CircleSettingsSerializer,
+    CircleSummarySerializer,
+    CircleWriteSerializer,
+)
 
 
 def circle_detail(circle, key):
@@ -21,6 +29,7 @@ def circle_detail(circle, key):
         "facilitator": facilitator_name(circle),
         "current_prompt": current_prompt(circle),
         "viewer_is_facilitator": key.is_facilitator,
+        "plans": plans_of([circle]),
     }
     return CircleDetailSerializer(circle, context=context).data
 
@@ -28,7 +37,9 @@ def circle_detail(circle, key):
 class CircleListView(APIView):
     @extend_schema(responses=CircleSummarySerializer(many=True))
     def get(self, request):
-        return Response(CircleSummarySerializer(request.user.visible_circles(), many=True).data)
+        circles = list(request.user.visible_circles())
+        context = {"plans": plans_of(circles)}
+        return Response(CircleSummarySerializer(circles, many=True, context=context).data)
 
     @extend_schema(request=CircleWriteSerializer, responses={201: CircleDetailSerializer})
     def post(self, request):
@@ -54,16 +65,21 @@ class CircleDetailView(APIView):
     def get(self, request, slug):
         return Response(circle_detail(circle_for(request, slug), request.user))
 
-    @extend_schema(request=CircleWriteSerializer, responses=CircleDetailSerializer)
+    @extend_schema(request=CircleSettingsSerializer, responses=CircleDetailSerializer)
     def patch(self, request, slug):
         circle = facilitated_circle_for(request, slug, "change it")
-        serializer = CircleWriteSerializer(data=request.data, partial=True)
+        serializer = CircleSettingsSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         if "slug" in changes:
             raise ApiError(400, "invalid", "slug: A circle's slug cannot be changed.")
-        if changes:
-            actions.update_circle(circle, **changes)
+        schedule_sent = "schedule" in changes
+        schedule = changes.pop("schedule", None)
+        with transaction.atomic():
+            if changes:
+                actions.update_circle(circle, **changes)
+            if schedule_sent:
+                set_schedule(circle, schedule)
         return Response(circle_detail(circle, request.user))
 
     @extend_schema(request=None, responses={204: None})

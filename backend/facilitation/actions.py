@@ -36,6 +36,10 @@ def post_message(circle, author, kind, body, request_key=None):
     # get consecutive numbers on PostgreSQL as on SQLite.
     Circle.objects.filter(pk=circle.pk).update(last_seq=F("last_seq") + 1)
     seq = Circle.objects.values_list("last_seq", flat=True).get(pk=circle.pk)
+    # Under the same lock as starting and ending sessions (rhythm.actions): the session open
+    # now stays open until this commits. `circle.sessions` is rhythm's relation; facilitation
+    # imports nothing of rhythm, which builds on it.
+    session = circle.sessions.filter(ended_at__isnull=True).values_list("pk", flat=True).first()
     message = Message.objects.create(
         circle=circle,
         author=author,
@@ -44,6 +48,7 @@ def post_message(circle, author, kind, body, request_key=None):
         body=body,
         seq=seq,
         request_key=request_key or "",
+        session_id=session,
     )
     # In the same transaction: every process hears of it exactly when it commits.
     changes.message_posted(circle.pk, seq)

@@ -6,9 +6,10 @@ connection and no thread. The hub follows the change log (live.feed): when a cir
 has a new message, it reads the new messages once, on the process's one reader thread, encodes
 each once and hands them to every stream of the circle. When a key, a session or a circle
 changes, it checks the affected streams' standing in a few batched queries and ends those that
-may not go on, with the reason. Every STREAM_AUDIT_SECONDS it checks all of them, to catch
-changes made behind the app's back. Database work grows with circles that have news, not with
-listeners.
+may not go on, with the reason. When a circle's rhythm changes (rhythm.actions), it tells the
+circle's streams, which send `event: rhythm` and go on. Every STREAM_AUDIT_SECONDS it checks
+all of them, to catch changes made behind the app's back. Database work grows with circles
+that have news, not with listeners.
 
 Streams never trust the hub for completeness: each sends only sequence numbers above the last
 it sent, and reads its own backlog after subscribing, so a late or repeated hand-over can cost
@@ -43,11 +44,22 @@ class Stream:
         self.pending = []
         self.end = None  # a standing.EndReason once the stream must end
         self.restart = False  # close without an end: the client reconnects and re-reads
+        self.rhythm_changed = False  # the page must read its circle's rhythm again
         self._event = asyncio.Event()
 
     def deliver(self, events):
         self.pending.extend(events)
         self._event.set()
+
+    def nudge(self):
+        """The circle's rhythm changed. Several changes before the stream next writes are one
+        event: the page reads the whole rhythm anyway."""
+        self.rhythm_changed = True
+        self._event.set()
+
+    def take_nudge(self):
+        nudged, self.rhythm_changed = self.rhythm_changed, False
+        return nudged
 
     def finish(self, reason):
         if self.end is None:
@@ -191,6 +203,10 @@ class Hub:
                 # The page learns the new room from the hello of its next connection.
                 for stream in list(self.channels[circle_id].streams):
                     stream.start_over()
+            elif kind == Change.Kind.RHYTHM and circle_id in self.channels:
+                # Nothing to read or check here: the page reads the rhythm itself.
+                for stream in list(self.channels[circle_id].streams):
+                    stream.nudge()
             elif kind == Change.Kind.EPOCH:
                 await self._on_resync(epoch_changed=True)
         if suspects:

@@ -26,6 +26,14 @@ class Message(models.Model):
     seq = models.PositiveBigIntegerField()
     # The client's Idempotency-Key: a post sent again (the answer was lost) is the same message.
     request_key = models.CharField(max_length=64, blank=True, default="")
+    # The circle's session that was open when it was posted (rhythm), if one was.
+    session = models.ForeignKey(
+        "rhythm.Session",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
 
     class Meta:
         ordering = ["circle", "seq"]

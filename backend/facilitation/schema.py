@@ -9,6 +9,8 @@ def add_stream_path(result, generator, request, public):
             "description": (
                 "One event per message; the event id is the message's sequence number. "
                 "Send Last-Event-ID (or ?after=) to resume after a message. "
+                "`event: rhythm` (data {}) says the circle's session, timer, run sheet or "
+                "schedule changed: read GET /api/circles/{slug}/rhythm/ again. "
                 "A comment heartbeat is sent every 15 seconds."
             ),
             "tags": ["messages"],

@@ -1,5 +1,8 @@
 import json
 
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce
+
 from .models import Kind, Message
 from .serializers import MessageSerializer
 
@@ -22,8 +25,13 @@ def has_messages(circle_id, **seq_lookup):
 
 
 def current_prompt(circle):
-    """The circle's latest prompt: what a late joiner needs to see first."""
-    return Message.objects.filter(circle=circle, kind=Kind.PROMPT).order_by("-seq").first()
+    """The prompt pinned for the circle: its latest prompt, unless a session has ended since
+    (rhythm.Session.end_seq, the circle's last number at its end), which unpins it. What a late
+    joiner needs to see first."""
+    last_end = circle.sessions.filter(end_seq__isnull=False).order_by("-end_seq")[:1]
+    after = Coalesce(Subquery(last_end.values("end_seq")), 0)
+    prompts = Message.objects.filter(circle=circle, kind=Kind.PROMPT, seq__gt=after)
+    return prompts.order_by("-seq").first()
 
 
 def sse_event(message):

@@ -8,10 +8,15 @@ from .models import MAX_BODY_LENGTH, Kind, Message
 class MessageSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author_name")
     created = serializers.DateTimeField(source="created_at")
+    session = serializers.IntegerField(
+        source="session_id",
+        allow_null=True,
+        help_text="The id of the session it was posted in; null if none was open.",
+    )
 
     class Meta:
         model = Message
-        fields = ["seq", "kind", "body", "author", "created"]
+        fields = ["seq", "kind", "body", "author", "created", "session"]
 
 
 PAGE_SIZE = 50

@@ -5,7 +5,8 @@ it saw (Last-Event-ID, or ?after=) and gets exactly the messages after it. The f
 `hello`, carries the database's epoch and the circle's newest sequence number, so a page that
 holds higher numbers (a restore took them back) knows to reload. The stream ends with
 `event: end` and the reason as soon as its key is revoked or expires, its session is signed
-out, or its circle is closed or deleted (facilitation.hub).
+out, or its circle is closed or deleted (facilitation.hub). `event: rhythm` (data {}) says the
+circle's session, timer, run sheet or schedule changed: the page reads them again.
 
 Opening a stream is a few queries on the process's live reader thread (live.feed), which keeps
 one connection; once open it waits on the hub (ic_core.asgi runs these requests without a
@@ -101,6 +102,10 @@ def event(name, data):
     return f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
 
 
+# The circle's session, timer, run sheet or schedule changed: GET /api/circles/<slug>/rhythm/.
+RHYTHM_EVENT = event("rhythm", {})
+
+
 def end_event(reason):
     return event("end", {"reason": reason.code, "detail": reason.detail})
 
@@ -143,6 +148,8 @@ async def event_stream(opening):
             fresh, sent = unsent(stream.take(), sent)
             if fresh:
                 yield fresh
+            if stream.take_nudge():
+                yield RHYTHM_EVENT
             if stream.end is not None:
                 yield end_event(stream.end)
                 return

@@ -37,7 +37,8 @@ def describe_validation_errors(errors, prefix=""):
     if isinstance(errors, dict):
         parts = []
         for field, value in errors.items():
-            name = "" if field == "non_field_errors" else f"{prefix}{field}"
+            # A nested serializer's own errors are named after the field that holds it.
+            name = prefix.rstrip(".") if field == "non_field_errors" else f"{prefix}{field}"
             parts.extend(describe_validation_errors(value, f"{name}." if name else ""))
         return parts
     if isinstance(errors, list):

@@ -3,6 +3,7 @@ per request."""
 
 import ipaddress
 import logging
+import re
 import time
 
 from django.conf import settings
@@ -106,8 +107,21 @@ class BodySizeLimitMiddleware(MiddlewareMixin):
         return None
 
 
+# Paths that hold a secret, and how the log shows them: a calendar subscribe link's token
+# (/api/calendar/<token>.ics) is the link's only lock.
+SECRET_PATHS = ((re.compile(r"^/api/calendar/.+"), "/api/calendar/<token>"),)
+
+
+def loggable_path(path):
+    for secret, shown in SECRET_PATHS:
+        if secret.match(path):
+            return shown
+    return path
+
+
 class RequestLogMiddleware(MiddlewareMixin):
-    """One JSON line per request: method, path, status, duration. Never the body or query."""
+    """One JSON line per request: method, path (its secrets left out), status, duration. Never
+    the body or query."""
 
     def process_request(self, request):
         request._ic_started = time.monotonic()
@@ -119,7 +133,7 @@ class RequestLogMiddleware(MiddlewareMixin):
             "request",
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": loggable_path(request.path),
                 "status": response.status_code,
                 "duration_ms": duration_ms,
                 "client": request.META.get("REMOTE_ADDR"),

@@ -3,12 +3,16 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView
 
+from rhythm.urls import calendar_urlpatterns
+
 from .health import health
 
 urlpatterns = [
     path("api/health/", health, name="health"),
     path("api/auth/", include("access.urls")),
     path("api/circles/", include("circles.urls")),
+    path("api/circles/", include("rhythm.urls")),
+    path("api/calendar/", include(calendar_urlpatterns)),
     path("api/messages/", include("facilitation.urls")),
     path("api/jitsi/", include("jitsi_integration.urls")),
     path("api/schema/", SpectacularJSONAPIView.as_view(), name="schema"),

@@ -43,6 +43,11 @@ def room_moved(circle_id):
     _record(Change.Kind.ROOM, circle_id=circle_id)
 
 
+def rhythm_changed(circle_id):
+    """The circle's session, timer, run sheet or schedule changed: its pages read it again."""
+    _record(Change.Kind.RHYTHM, circle_id=circle_id)
+
+
 @transaction.atomic
 def database_replaced():
     """After a restore: a new epoch, so open pages notice that numbers may have gone back."""

@@ -23,6 +23,7 @@ class Change(models.Model):
         CIRCLE = "circle", "A circle was changed or deleted"
         EPOCH = "epoch", "The database was replaced (restored)"
         ROOM = "room", "A circle's video call moved to a new room"
+        RHYTHM = "rhythm", "A circle's session, timer, run sheet or schedule changed"
 
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -43,6 +43,7 @@ from acceptance.steps.operations_steps import *  # noqa: F403
 from acceptance.steps.production_steps import *  # noqa: F403
 from acceptance.steps.replica_steps import *  # noqa: F403
 from acceptance.steps.repository_steps import *  # noqa: F403
+from acceptance.steps.rhythm_steps import *  # noqa: F403
 from acceptance.steps.video_steps import *  # noqa: F403
 from support import modes, paths, postgres
 from support.jitsi_standin import JitsiStandIn

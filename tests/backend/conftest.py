@@ -137,6 +137,9 @@ class ApiClient:
     def patch(self, path, body=None, **kwargs):
         return self.send("patch", path, body, **kwargs)
 
+    def put(self, path, body=None, **kwargs):
+        return self.send("put", path, body, **kwargs)
+
     def delete(self, path, **kwargs):
         return self.send("delete", path, **kwargs)
 

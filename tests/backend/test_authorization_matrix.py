@@ -3,10 +3,13 @@ facilitator of B}, asked about circle A, with the status each must get.
 
 Policy under test:
 - Anonymous gets 401 everywhere except GET /api/health/, /api/auth/csrf/ and /api/schema/ (200),
-  and the two endpoints that exist to open and close a session (verify-key, logout).
+  the two endpoints that exist to open and close a session (verify-key, logout), and the
+  calendar feed of a subscribe link, whose token is its key (404 for everyone without one).
 - A circle the session may not see is 404, never 403: its existence is not leaked.
-- A participant of A may read A (circle, messages, stream, Jitsi config); facilitator actions on
-  A (change or delete it, its keys, posting messages) are 403 for them.
+- A participant of A may read A (circle, messages, stream, Jitsi config, sessions, rhythm,
+  calendar), tell it their timer reached zero, and make or revoke their own calendar link;
+  facilitator actions on A (change or delete it, its keys, posting messages, its sessions, timer,
+  run sheet and schedule) are 403 for them.
 - Creating a circle is for facilitators (participants 403).
 - Every error body is exactly {"error": <code>, "detail": <sentence>}.
 
@@ -26,6 +29,8 @@ from access.models import AccessKey
 from circles.models import Circle
 from facilitation.actions import post_message
 from facilitation.models import Kind, Message
+from rhythm.actions import add_item, start_session
+from rhythm.models import CalendarLink, RunSheetItem, Schedule, Session, Timer
 
 # The stream's checks run on the live reader's thread, which sees only committed data.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,13 +47,19 @@ DESCRIPTION_A = "The first circle."  # conftest's circle_a
 ANNOUNCEMENT_A = "Announcement only circle A may read: the kettle is in room 4."
 PROMPT_A = "Prompt only circle A may read: what surprised you this week?"
 ANNOUNCEMENT_B = "Announcement of circle B."
+RUN_SHEET_A = "Run sheet prompt only circle A's facilitator may read."
 
 ERROR_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found"}
 
 
+# In a body: the ids of circle A's run sheet items.
+ITEM_IDS = "<the ids of A's run sheet items>"
+
+
 @dataclass(frozen=True)
 class Row:
-    """One endpoint as the matrix asks it: `{slug}` and `{key_id}` are filled in per request."""
+    """One endpoint as the matrix asks it: `{slug}`, `{key_id}` and `{item_id}` are filled in
+    per request. `prepare` names what must be true of circle A first (PREPARATIONS)."""
 
     label: str
     method: str
@@ -58,19 +69,32 @@ class Row:
     stream: bool = False
     write: bool = False
     names_circle: bool = False
+    prepare: str | None = None
 
-    def url(self, slug=SLUG_A, key_id=0):
-        return self.path.format(slug=slug, key_id=key_id)
+    def url(self, slug=SLUG_A, key_id=0, item_id=0):
+        return self.path.format(slug=slug, key_id=key_id, item_id=item_id)
 
-    def payload(self, slug=SLUG_A):
+    def payload(self, slug=SLUG_A, item_ids=()):
         if self.body is None:
             return None
-        return {k: v.format(slug=slug) if isinstance(v, str) else v for k, v in self.body.items()}
+        return {
+            k: list(item_ids) if v == ITEM_IDS else v.format(slug=slug) if isinstance(v, str) else v
+            for k, v in self.body.items()
+        }
 
 
 def statuses(anonymous, participant_a, facilitator_a, facilitator_b):
     return {ANON: anonymous, PART_A: participant_a, FAC_A: facilitator_a, FAC_B: facilitator_b}
 
+
+SCHEDULE = {
+    "frequency": "weekly",
+    "weekday": 1,
+    "time": "19:00",
+    "timezone": "Europe/Berlin",
+    "duration_minutes": 90,
+    "starts_on": "2026-01-06",
+}
 
 OPEN = statuses(200, 200, 200, 200)
 SIGNED_IN = statuses(401, 200, 200, 200)
@@ -174,6 +198,126 @@ ROWS = [
         READ_A,
         names_circle=True,
     ),
+    # The session rhythm (rhythm.views).
+    Row(
+        "PATCH schedule of A",
+        "patch",
+        "/api/circles/{slug}/",
+        statuses(401, 403, 200, 404),
+        body={"schedule": SCHEDULE},
+        write=True,
+        names_circle=True,
+    ),
+    Row("GET sessions of A", "get", "/api/circles/{slug}/sessions/", READ_A, names_circle=True),
+    Row(
+        "POST start a session of A",
+        "post",
+        "/api/circles/{slug}/sessions/",
+        statuses(401, 403, 201, 404),
+        write=True,
+        names_circle=True,
+    ),
+    Row(
+        "POST end the session of A",
+        "post",
+        "/api/circles/{slug}/sessions/current/end/",
+        statuses(401, 403, 200, 404),
+        write=True,
+        names_circle=True,
+        prepare="open session",
+    ),
+    Row("GET rhythm of A", "get", "/api/circles/{slug}/rhythm/", READ_A, names_circle=True),
+    Row(
+        "PUT timer of A",
+        "put",
+        "/api/circles/{slug}/timer/",
+        statuses(401, 403, 200, 404),
+        body={"action": "start", "seconds": 60, "label": "Pairs"},
+        write=True,
+        names_circle=True,
+    ),
+    Row(
+        "POST timer of A elapsed",
+        "post",
+        "/api/circles/{slug}/timer/elapsed/",
+        statuses(401, 200, 200, 404),
+        write=True,
+        names_circle=True,
+    ),
+    Row(
+        "GET run sheet of A",
+        "get",
+        "/api/circles/{slug}/run-sheet/",
+        statuses(401, 403, 200, 404),
+        names_circle=True,
+    ),
+    Row(
+        "POST run sheet item to A",
+        "post",
+        "/api/circles/{slug}/run-sheet/",
+        statuses(401, 403, 201, 404),
+        body={"kind": "prompt", "body": "Another prompt"},
+        write=True,
+        names_circle=True,
+    ),
+    Row(
+        "PATCH run sheet item of A",
+        "patch",
+        "/api/circles/{slug}/run-sheet/{item_id}/",
+        statuses(401, 403, 200, 404),
+        body={"body": "Changed"},
+        write=True,
+        names_circle=True,
+    ),
+    Row(
+        "DELETE run sheet item of A",
+        "delete",
+        "/api/circles/{slug}/run-sheet/{item_id}/",
+        statuses(401, 403, 204, 404),
+        write=True,
+        names_circle=True,
+    ),
+    Row(
+        "PUT run sheet order of A",
+        "put",
+        "/api/circles/{slug}/run-sheet/order/",
+        statuses(401, 403, 200, 404),
+        body={"ids": ITEM_IDS},
+        write=True,
+        names_circle=True,
+    ),
+    Row(
+        "POST run sheet of A next",
+        "post",
+        "/api/circles/{slug}/run-sheet/next/",
+        statuses(401, 403, 200, 404),
+        write=True,
+        names_circle=True,
+        prepare="open session",
+    ),
+    Row("GET calendar of A", "get", "/api/circles/{slug}/calendar.ics", READ_A, names_circle=True),
+    Row(
+        "POST calendar link for A",
+        "post",
+        "/api/circles/{slug}/calendar-link/",
+        statuses(401, 201, 201, 404),
+        write=True,
+        names_circle=True,
+    ),
+    Row(
+        "DELETE calendar link for A",
+        "delete",
+        "/api/circles/{slug}/calendar-link/",
+        statuses(401, 204, 204, 404),
+        write=True,
+        names_circle=True,
+    ),
+    Row(
+        "GET calendar feed with an unknown token",
+        "get",
+        "/api/calendar/" + "A" * 43 + ".ics",
+        statuses(404, 404, 404, 404),
+    ),
 ]
 
 CELLS = [(row, persona) for row in ROWS for persona in PERSONAS]
@@ -213,6 +357,7 @@ def world(circle_a, circle_b, facilitator_a, participant_a, facilitator_b):
     post_message(circle_a, facilitator_a.record, Kind.ANNOUNCEMENT, ANNOUNCEMENT_A)
     post_message(circle_a, facilitator_a.record, Kind.PROMPT, PROMPT_A)
     post_message(circle_b, facilitator_b.record, Kind.ANNOUNCEMENT, ANNOUNCEMENT_B)
+    item = add_item(circle_a, "prompt", RUN_SHEET_A, None)
     circle_a.refresh_from_db()
     return {
         "circle_a": circle_a,
@@ -220,7 +365,19 @@ def world(circle_a, circle_b, facilitator_a, participant_a, facilitator_b):
         "facilitator_a": facilitator_a,
         "participant_a": participant_a,
         "facilitator_b": facilitator_b,
+        "item_a": item,
     }
+
+
+# What a row may need of circle A before it is asked (Row.prepare).
+PREPARATIONS = {
+    "open session": lambda world: start_session(world["circle_a"], world["facilitator_a"].record),
+}
+
+
+def prepared(row, world):
+    if row.prepare is not None:
+        PREPARATIONS[row.prepare](world)
 
 
 @pytest.fixture
@@ -251,17 +408,20 @@ def secrets_of_a(world):
         "prompt": PROMPT_A,
         "facilitator label": world["facilitator_a"].record.label,
         "participant label": world["participant_a"].record.label,
+        "run sheet": RUN_SHEET_A,
     }
 
 
 # --- helpers --------------------------------------------------------------------------------
 
 
-def request(client, row, slug=SLUG_A, key_id=0):
-    url = row.url(slug, key_id)
+def request(client, row, world, slug=SLUG_A):
+    item = world["item_a"]
+    url = row.url(slug, key_id=world["participant_a"].record.pk, item_id=item.pk)
     if row.method == "get":
         return client.get(url)
-    return client.send(row.method, url, row.payload(slug))
+    item_ids = RunSheetItem.objects.filter(circle_id=item.circle_id).values_list("pk", flat=True)
+    return client.send(row.method, url, row.payload(slug, item_ids))
 
 
 def body_of(response):
@@ -318,6 +478,10 @@ def snapshot():
                 "pk", "circle_id", "author_id", "author_name", "kind", "body", "seq"
             )
         ),
+        "rhythm": [
+            list(model.objects.order_by("pk").values())
+            for model in (Schedule, Session, Timer, RunSheetItem, CalendarLink)
+        ],
     }
 
 
@@ -333,8 +497,9 @@ def test_matrix(cell, world, as_persona, secrets_of_a, close_stream):
     row, persona = cell
     expected = row.expect[persona]
     client = as_persona(persona)
+    prepared(row, world)
 
-    response = request(client, row, key_id=world["participant_a"].record.pk)
+    response = request(client, row, world)
     try:
         assert response.status_code == expected, body_of(response)[:500]
         if expected in ERROR_CODES:
@@ -377,6 +542,7 @@ def test_the_leak_check_sees_a_where_a_may_be_seen(world, as_persona, secrets_of
             "/api/circles/circle-a/keys/",
             "/api/messages/?circle=circle-a",
             "/api/jitsi/config/?circle=circle-a",
+            "/api/circles/circle-a/run-sheet/",
         )
     )
 
@@ -391,11 +557,10 @@ def test_the_leak_check_sees_a_where_a_may_be_seen(world, as_persona, secrets_of
 def test_b_cannot_tell_circle_a_exists(row, world, as_persona):
     """The strictest form: the same request, before and after circle A is gone, byte for byte."""
     client = as_persona(FAC_B)
-    key_id = world["participant_a"].record.pk
 
-    while_a_exists = request(client, row, key_id=key_id)
+    while_a_exists = request(client, row, world)
     Circle.objects.filter(pk=world["circle_a"].pk).delete()
-    after_a_is_gone = request(client, row, key_id=key_id)
+    after_a_is_gone = request(client, row, world)
 
     assert while_a_exists.status_code == after_a_is_gone.status_code == 404
     assert while_a_exists.content == after_a_is_gone.content
@@ -410,10 +575,9 @@ def test_404_for_a_is_the_404_for_a_missing_circle(row, world, as_persona):
     """Against a slug that never existed. The detail names the slug the caller sent (their own
     input, nothing learned), so each body is compared with its own slug put back to `<slug>`."""
     client = as_persona(FAC_B)
-    key_id = world["participant_a"].record.pk
 
-    hidden = request(client, row, SLUG_A, key_id)
-    missing = request(client, row, MISSING_SLUG, key_id)
+    hidden = request(client, row, world, SLUG_A)
+    missing = request(client, row, world, MISSING_SLUG)
 
     assert hidden.status_code == missing.status_code == 404
     assert hidden.content.replace(SLUG_A.encode(), b"<slug>") == missing.content.replace(
@@ -430,10 +594,9 @@ def test_404_for_a_is_the_404_for_a_missing_circle(row, world, as_persona):
 )
 def test_anonymous_401_does_not_depend_on_the_circle(row, world, as_persona):
     client = as_persona(ANON)
-    key_id = world["participant_a"].record.pk
 
-    existing = request(client, row, SLUG_A, key_id)
-    missing = request(client, row, MISSING_SLUG, key_id)
+    existing = request(client, row, world, SLUG_A)
+    missing = request(client, row, world, MISSING_SLUG)
 
     assert existing.status_code == missing.status_code == 401
     assert existing.content == missing.content
@@ -478,11 +641,12 @@ def test_refused_write_changes_nothing(cell, world, as_persona, make_api):
     row, persona = cell
     circle_a = world["circle_a"]
     client = as_persona(persona)
+    prepared(row, world)
     before = snapshot()
     messages_before = Message.objects.filter(circle=circle_a).count()
     circles_before = Circle.objects.count()
 
-    response = request(client, row, key_id=world["participant_a"].record.pk)
+    response = request(client, row, world)
 
     assert response.status_code == row.expect[persona]
     assert snapshot() == before

@@ -92,3 +92,16 @@ def test_a_request_leaves_one_line_each_with_the_client_and_no_secret(caddy, bac
         assert token not in text and "after=123" not in text
         assert csrf not in text
     assert "uvicorn.access" not in backend.log_path.read_text()
+
+
+def test_a_calendar_feeds_secret_is_not_logged(caddy, backend):
+    # /api/calendar/<secret>.ics is how a calendar app subscribes: the secret is its only key.
+    secret = f"feed{uuid.uuid4().hex}"
+    with httpx.Client(base_url=caddy.url, timeout=10) as http:
+        answer = http.get(f"/api/calendar/{secret}.ics?x=1")
+    assert answer.status_code == 404
+
+    entry = wait_for_entry(caddy.access_log, "/api/calendar/.ics")
+    assert entry["status"] == 404
+    for text in (caddy.access_log.read_text(), backend.log_path.read_text()):
+        assert secret not in text

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "access",
     "circles",
     "facilitation",
+    "rhythm",
     "jitsi_integration",
     "operations",
 ]
@@ -138,11 +139,17 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "InquiryCircle API",
-    "DESCRIPTION": "Access keys, circles, live facilitator messages and Jitsi configuration.",
+    "DESCRIPTION": "Access keys, circles, live facilitator messages, the session rhythm "
+    "(schedule, sessions, timer, run sheet, calendar feeds) and Jitsi configuration.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # Two "kind"s: a message's (as before) and a run sheet item's.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "facilitation.models.Kind",
+        "RunSheetItemKindEnum": "rhythm.models.ItemKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "facilitation.schema.add_stream_path",

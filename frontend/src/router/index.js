@@ -28,6 +28,14 @@ export const routes = [
     props: true,
   },
   {
+    // The facilitator's; anyone else sees "Not allowed" there (the view asks the circle).
+    path: '/circles/:slug/settings',
+    name: 'circle-settings',
+    component: () => import('@/views/CircleSettingsView.vue'),
+    meta: { requiresAuth: true, title: 'Circle settings' },
+    props: true,
+  },
+  {
     path: '/:pathMatch(.*)*',
     name: 'not-found',
     component: () => import('@/views/NotFoundView.vue'),

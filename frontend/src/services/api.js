@@ -40,12 +40,16 @@ function given(params) {
   return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined && value !== null))
 }
 
+const circlePath = (slug) => `/circles/${encodeURIComponent(slug)}/`
+
 export const api = {
   verifyKey: (key) => write('post', '/auth/verify-key/', { key }),
   me: () => read('/auth/me/'),
   logout: () => write('post', '/auth/logout/'),
   listCircles: () => read('/circles/'),
-  getCircle: (slug) => read(`/circles/${encodeURIComponent(slug)}/`),
+  getCircle: (slug) => read(circlePath(slug)),
+  // The facilitator's changes: any of name, description, active, schedule (null: no schedule).
+  updateCircle: (slug, changes) => write('patch', circlePath(slug), changes),
   // One page (the newest without before/after): { results, older, newer, current_prompt, last_seq, epoch }.
   listMessages: (slug, { before, after, limit } = {}) =>
     read('/messages/', given({ circle: slug, before, after, limit })),
@@ -57,6 +61,30 @@ export const api = {
   revokeKey: (slug, id) => write('delete', `/circles/${encodeURIComponent(slug)}/keys/${id}/`),
   jitsiConfig: (slug) => read('/jitsi/config/', { circle: slug }),
   newVideoRoom: (slug) => write('post', `/circles/${encodeURIComponent(slug)}/video-room/`),
+  // The session rhythm: { server_time, session, timer, upcoming, run_sheet } in one answer.
+  getRhythm: (slug) => read(`${circlePath(slug)}rhythm/`),
+  listSessions: (slug) => read(`${circlePath(slug)}sessions/`),
+  startSession: (slug) => write('post', `${circlePath(slug)}sessions/`),
+  endSession: (slug) => write('post', `${circlePath(slug)}sessions/current/end/`),
+  // command: { action: 'start', seconds, label? }, { action: 'add', seconds }, or { action } for
+  // 'pause', 'resume' and 'stop'. Answers the timer.
+  setTimer: (slug, command) => write('put', `${circlePath(slug)}timer/`, command),
+  // Any member's page says its countdown reached zero; the server decides (and says it once).
+  timerElapsed: (slug) => write('post', `${circlePath(slug)}timer/elapsed/`),
+  getRunSheet: (slug) => read(`${circlePath(slug)}run-sheet/`),
+  addRunSheetItem: (slug, item) => write('post', `${circlePath(slug)}run-sheet/`, item),
+  updateRunSheetItem: (slug, id, changes) => write('patch', `${circlePath(slug)}run-sheet/${id}/`, changes),
+  deleteRunSheetItem: (slug, id) => write('delete', `${circlePath(slug)}run-sheet/${id}/`),
+  orderRunSheet: (slug, ids) => write('put', `${circlePath(slug)}run-sheet/order/`, { ids }),
+  sendNextItem: (slug) => write('post', `${circlePath(slug)}run-sheet/next/`),
+  // A subscribe URL that carries its own secret: answered once, and a new one revokes the old.
+  createCalendarLink: (slug) => write('post', `${circlePath(slug)}calendar-link/`),
+  revokeCalendarLink: (slug) => write('delete', `${circlePath(slug)}calendar-link/`),
+}
+
+/** Where a member downloads the circle's sessions as an .ics file (a plain link: the session cookie goes along). */
+export function calendarFileUrl(slug) {
+  return `${http.defaults.baseURL}${circlePath(slug)}calendar.ics`
 }
 
 function waitPhrase(seconds) {
@@ -80,7 +108,7 @@ export function describeError(error, context = {}) {
     }
   }
   const { status, data, headers } = response
-  const code = data?.error || 'error'
+  const code = data?.error || data?.code || 'error'
   if (status === 429) {
     const retryAfter = Number.parseInt(headers?.['retry-after'], 10) || 60
     return {
@@ -100,4 +128,30 @@ export function describeError(error, context = {}) {
     retryAfter: null,
     message: context[status] || (typeof data?.detail === 'string' ? data.detail : fallback),
   }
+}
+
+/** Adds DRF's nested errors to `into`, one sentence per dotted field name. */
+function flatten(errors, name, into) {
+  if (typeof errors === 'string') {
+    into[name] = into[name] ? `${into[name]} ${errors}` : errors
+  } else if (Array.isArray(errors)) {
+    errors.forEach((item, i) => flatten(item, typeof item === 'string' || !name ? name : `${name}.${i}`, into))
+  } else if (errors && typeof errors === 'object') {
+    for (const [key, inner] of Object.entries(errors)) {
+      flatten(inner, key === 'non_field_errors' ? name : name ? `${name}.${key}` : key, into)
+    }
+  }
+  return into
+}
+
+/**
+ * A refused form's errors by field, for showing each beside its field: a 400's `fields` (as DRF
+ * reports them) flattened to dotted names, e.g. { name: 'Must not be blank.', 'schedule.time':
+ * '...', 'schedule.skipped_dates.1': '...' }. Errors of a whole object are under its own name
+ * ('schedule'), of the whole request under ''. Any other failure has none: {}.
+ */
+export function fieldErrors(error) {
+  const response = error?.response
+  if (response?.status !== 400) return {}
+  return flatten(response.data?.fields ?? {}, '', {})
 }

@@ -7,7 +7,10 @@
 //
 // Each connection starts with a `hello` ({ epoch, last_seq }): after a database restore the
 // numbers may go back, and only the caller, which knows what it shows, can tell. The server
-// says why it ends a stream in an `end` event ({ reason, detail }) and then closes it.
+// says why it ends a stream in an `end` event ({ reason, detail }) and then closes it. A `rhythm`
+// event ({}) says the circle's session, timer, run sheet or schedule changed: the caller asks for
+// them again (they are not in the stream, and an event missed while away costs nothing: each
+// hello is a reason to ask again too).
 
 export const STATES = Object.freeze({
   CONNECTING: 'connecting',
@@ -35,8 +38,8 @@ function parseData(event) {
 /**
  * Opens the stream. Callbacks: onMessage(message), onState(state), onHello({ epoch, last_seq })
  * (each time a connection opens), onEnd({ reason, detail }) (the server ended the stream; called
- * just before onState(ENDED)), shouldRetry() -> Promise<bool> (asked when the server refused the
- * stream). Returns { close() }.
+ * just before onState(ENDED)), onRhythm() (the circle's rhythm changed), shouldRetry() ->
+ * Promise<bool> (asked when the server refused the stream). Returns { close() }.
  */
 export function openMessageStream(
   slug,
@@ -46,6 +49,7 @@ export function openMessageStream(
     onState,
     onHello = () => {},
     onEnd = () => {},
+    onRhythm = () => {},
     shouldRetry = async () => true,
     EventSourceImpl = EventSource,
   },
@@ -69,6 +73,7 @@ export function openMessageStream(
       const hello = parseData(event)
       if (hello) onHello(hello)
     })
+    source.addEventListener('rhythm', () => onRhythm())
     source.addEventListener('end', (event) => {
       stop()
       const { reason = null, detail = '' } = parseData(event) ?? {}

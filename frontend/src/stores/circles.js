@@ -19,9 +19,23 @@ export const useCirclesStore = defineStore('circles', () => {
     return current.value
   }
 
+  /** The open circle as the server has it now (its prompt after a session ended), shown in place. */
+  async function refresh(slug) {
+    const fresh = await api.getCircle(slug)
+    if (current.value?.slug === slug) current.value = fresh
+    return fresh
+  }
+
+  /** The facilitator's changes (name, description, active, schedule); answers the circle saved. */
+  async function save(slug, changes) {
+    const saved = await api.updateCircle(slug, changes)
+    if (current.value?.slug === slug) current.value = saved
+    return saved
+  }
+
   function close() {
     current.value = null
   }
 
-  return { list, current, loadList, open, close }
+  return { list, current, loadList, open, refresh, save, close }
 })

@@ -35,6 +35,14 @@ function merge(a, b) {
   return merged
 }
 
+/** The newest prompt in the list numbered above `floor`, or null. */
+function latestPromptAbove(list, floor) {
+  for (let i = list.length - 1; i >= 0 && list[i].seq > floor; i -= 1) {
+    if (list[i].kind === 'prompt') return list[i]
+  }
+  return null
+}
+
 /** The later of two prompts, either of which may be null; on a tie, the first. */
 function later(a, b) {
   if (!a || !b) return a ?? b ?? null
@@ -66,9 +74,15 @@ export const useMessagesStore = defineStore('messages', () => {
   const older = ref(null) // the cursor for the previous page (before=); null when nothing is older
   const loadingOlder = ref(false)
   const olderLoaded = ref(false) // an older page was added: the list is more than one page
-  const pagePrompt = ref(null) // the circle's latest prompt as the pages say, even if not loaded
+  const pagePrompt = ref(null) // the circle's current prompt as the server last said, even if not loaded
+  // The server's word on the prompt covers every message up to this seq: a prompt at or below it
+  // that the server no longer names (its session ended) is not pinned again from the list.
+  const promptFloor = ref(0)
   const endReason = ref(null) // why the server ended the stream (`end` event), once known
   const videoRoom = ref(null) // a tag of the circle's current video room (each hello says it)
+  // Bumped when the circle's rhythm may have changed: a `rhythm` event, and every hello (a
+  // reconnect may have missed events). The rhythm store watches it and asks again.
+  const rhythmSignal = ref(0)
   let epoch = null // which numbering the shown messages belong to (changes on a restore)
   let streamAfter = 0 // the seq the current stream was opened after
   let openStream = openMessageStream
@@ -79,10 +93,9 @@ export const useMessagesStore = defineStore('messages', () => {
 
   const lastSeq = computed(() => messages.value.at(-1)?.seq ?? 0)
   const hasOlder = computed(() => older.value !== null)
-  // A prompt older than the loaded page stays pinned until a newer one is loaded or arrives.
-  const currentPrompt = computed(() =>
-    later(pagePrompt.value, messages.value.findLast((m) => m.kind === 'prompt') ?? null),
-  )
+  // The server's current prompt (a prompt older than the loaded page stays pinned), until a newer
+  // one arrives. A session's end unpins its prompt: the server says so (adoptPrompt).
+  const currentPrompt = computed(() => later(pagePrompt.value, latestPromptAbove(messages.value, promptFloor.value)))
 
   /** Adds one message. Live ones come in order, so the usual case is one push, not a sort. */
   function add(message) {
@@ -111,6 +124,7 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   function forgetPage() {
+    promptFloor.value = 0
     older.value = null
     loadingOlder.value = false
     olderLoaded.value = false
@@ -123,6 +137,7 @@ export const useMessagesStore = defineStore('messages', () => {
     messages.value = [...page.results]
     older.value = page.older ?? null
     pagePrompt.value = page.current_prompt ?? null
+    promptFloor.value = page.results.at(-1)?.seq ?? page.last_seq ?? 0
     epoch = page.epoch
     // After the newest message the page holds; an empty page still knows the circle's last seq.
     listen(mine, page.results.at(-1)?.seq ?? page.last_seq ?? 0)
@@ -138,12 +153,16 @@ export const useMessagesStore = defineStore('messages', () => {
       },
       onHello: (hello) => {
         if (mine !== generation) return
+        rhythmSignal.value += 1
         if (hello.video_room) videoRoom.value = hello.video_room
         if (sameNumbers(hello)) reloads = 0
         else renumbered()
       },
       onEnd: ({ reason }) => {
         ending = reason
+      },
+      onRhythm: () => {
+        if (mine === generation) rhythmSignal.value += 1
       },
       onState: (state) => {
         if (mine !== generation) return
@@ -206,6 +225,7 @@ export const useMessagesStore = defineStore('messages', () => {
   async function loadOlder() {
     if (loadingOlder.value || older.value === null) return
     const mine = generation
+    const asOf = lastSeq.value
     loadingOlder.value = true
     try {
       const page = await api.listMessages(slug.value, { before: older.value })
@@ -217,10 +237,22 @@ export const useMessagesStore = defineStore('messages', () => {
       messages.value = merge(page.results, messages.value)
       older.value = page.older ?? null
       olderLoaded.value = true
-      pagePrompt.value = later(pagePrompt.value, page.current_prompt ?? null)
+      adoptPrompt(page.current_prompt ?? null, asOf)
     } finally {
       if (mine === generation) loadingOlder.value = false
     }
+  }
+
+  /**
+   * The server's current prompt, as an answer asked for when `asOf` was the newest seq shown
+   * (a page, or the circle fetched again after its session changed) says it. Prompts up to asOf
+   * count only if the server names them; newer ones (live) still replace it. An answer older
+   * than the one already adopted changes nothing.
+   */
+  function adoptPrompt(prompt, asOf) {
+    if (asOf < promptFloor.value) return
+    pagePrompt.value = prompt
+    promptFloor.value = asOf
   }
 
   function stop() {
@@ -260,7 +292,9 @@ export const useMessagesStore = defineStore('messages', () => {
     currentPrompt,
     endReason,
     videoRoom,
+    rhythmSignal,
     follow,
+    adoptPrompt,
     loadOlder,
     stop,
     post,

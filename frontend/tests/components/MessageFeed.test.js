@@ -256,3 +256,65 @@ describe('MessageFeed: older messages', () => {
     watcher.disconnect()
   })
 })
+
+describe('MessageFeed: sessions', () => {
+  const inSession = (seq, session, body = `message ${seq}`) => ({ ...message(seq, 'announcement', body), session })
+  const SESSIONS = [
+    { id: 8, started_at: '2025-03-11T18:00:00Z', ended_at: null },
+    { id: 7, started_at: '2025-03-04T18:00:00Z', ended_at: '2025-03-04T19:30:00Z' },
+  ]
+  const headings = (wrapper) => wrapper.findAll('[data-testid="session-group"] h3').map((h) => h.text())
+  const day = (iso) => new Date(iso).toLocaleString([], { dateStyle: 'full', timeStyle: 'short' })
+
+  it("heads each session's messages with its date, newest first, and the rest as between sessions", () => {
+    const wrapper = mount(MessageFeed, {
+      props: {
+        messages: [inSession(1, null), inSession(2, 7), inSession(3, 7), inSession(4, null), inSession(5, 8)],
+        connection: STATES.LIVE,
+        sessions: SESSIONS,
+      },
+    })
+
+    expect(headings(wrapper)).toEqual([
+      `Session of ${day('2025-03-11T18:00:00Z')}`,
+      'Between sessions',
+      `Session of ${day('2025-03-04T18:00:00Z')}`,
+      'Between sessions',
+    ])
+    const groups = wrapper.findAll('ol')
+    expect(groups.map((ol) => ol.findAll('[data-testid="message-body"]').map((b) => b.text()))).toEqual([
+      ['message 5'],
+      ['message 4'],
+      ['message 3', 'message 2'],
+      ['message 1'],
+    ])
+    expect(groups[0].attributes('aria-labelledby')).toBe(wrapper.findAll('h3')[0].attributes('id'))
+  })
+
+  it('names a session it does not know yet by its first message', () => {
+    const wrapper = mount(MessageFeed, { props: { messages: [inSession(1, 99)], connection: STATES.LIVE } })
+
+    expect(headings(wrapper)).toEqual([`Session of ${day('2025-03-04T18:30:00Z')}`])
+  })
+
+  it('has no headings while no message belongs to a session', () => {
+    const wrapper = mount(MessageFeed, {
+      props: { messages: [inSession(1, null), message(2)], connection: STATES.LIVE, sessions: SESSIONS },
+    })
+
+    expect(headings(wrapper)).toEqual([])
+    expect(wrapper.findAll('[data-testid="message"]')).toHaveLength(2)
+  })
+
+  it('keeps a group in place when a new message joins it', async () => {
+    const wrapper = mount(MessageFeed, {
+      props: { messages: [inSession(1, 7), inSession(2, 8)], connection: STATES.LIVE, sessions: SESSIONS },
+    })
+    const group = wrapper.findAll('ol')[0].element
+
+    await wrapper.setProps({ messages: [inSession(1, 7), inSession(2, 8), inSession(3, 8)] })
+
+    expect(wrapper.findAll('ol')[0].element).toBe(group)
+    expect(wrapper.findAll('ol')[0].findAll('li')).toHaveLength(2)
+  })
+})

@@ -2,7 +2,7 @@ import { createPinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
 
-import { createAppRouter, safeNext } from '@/router'
+import { createAppRouter, routes, safeNext } from '@/router'
 import { api } from '@/services/api'
 import { useAuthStore } from '@/stores/auth'
 
@@ -61,6 +61,26 @@ describe('route guards', () => {
 
     expect(here().name).toBe('join-cards')
     expect(here().params.slug).toBe('demo')
+  })
+
+  it("sends an unauthenticated visit to a circle's settings to key entry", async () => {
+    signedOut()
+
+    await router.push('/circles/demo/settings')
+
+    expect(here().name).toBe('key-entry')
+    expect(here().query.next).toBe('/circles/demo/settings')
+  })
+
+  it("opens a circle's settings for a signed-in person, loading the view on demand", async () => {
+    signedIn()
+
+    await router.push('/circles/demo/settings')
+
+    expect(here().name).toBe('circle-settings')
+    expect(here().params.slug).toBe('demo')
+    expect(document.title).toBe('Circle settings · InquiryCircle')
+    expect(typeof routes.find((r) => r.name === 'circle-settings').component).toBe('function') // a lazy import
   })
 
   it('sends an unauthenticated visit to /circles to key entry', async () => {

@@ -4,8 +4,10 @@ import { networkError, reply } from '../helpers/http'
 
 // api.js keeps the CSRF promise in module state: every test gets a fresh copy of the module.
 let api
+let calendarFileUrl
 let describeError
 let ensureCsrf
+let fieldErrors
 let http
 let seen
 
@@ -25,7 +27,7 @@ const ok =
 
 beforeEach(async () => {
   vi.resetModules()
-  ;({ api, describeError, ensureCsrf, http } = await import('@/services/api'))
+  ;({ api, calendarFileUrl, describeError, ensureCsrf, fieldErrors, http } = await import('@/services/api'))
   seen = []
 })
 
@@ -354,5 +356,121 @@ describe('requests', () => {
     await api.revokeKey('demo', 12)
 
     expect(calls('/circles/demo/keys/12/')).toHaveLength(1)
+  })
+})
+
+describe('the session rhythm endpoints', () => {
+  const written = (url) => calls(url).map((config) => [config.method, config.data && JSON.parse(config.data)])
+
+  it('reads the rhythm and the sessions of a circle', async () => {
+    http.defaults.adapter = route({
+      'get /circles/demo/rhythm/': ok({ server_time: '2025-03-04T18:00:00.000Z' }),
+      'get /circles/demo/sessions/': ok({ sessions: [] }),
+    })
+
+    await expect(api.getRhythm('demo')).resolves.toEqual({ server_time: '2025-03-04T18:00:00.000Z' })
+    await expect(api.listSessions('demo')).resolves.toEqual({ sessions: [] })
+  })
+
+  it('starts and ends sessions, commands the timer and changes the circle, the CSRF cookie first', async () => {
+    http.defaults.adapter = (config) => {
+      seen.push(config)
+      return reply(config, 200, {})
+    }
+
+    await api.startSession('demo')
+    await api.endSession('demo')
+    await api.setTimer('demo', { action: 'start', seconds: 300, label: 'Pairs' })
+    await api.timerElapsed('demo')
+    await api.updateCircle('demo', { schedule: null })
+
+    expect(written('/circles/demo/sessions/')).toEqual([['post', undefined]])
+    expect(written('/circles/demo/sessions/current/end/')).toEqual([['post', undefined]])
+    expect(written('/circles/demo/timer/')).toEqual([['put', { action: 'start', seconds: 300, label: 'Pairs' }]])
+    expect(written('/circles/demo/timer/elapsed/')).toEqual([['post', undefined]])
+    expect(written('/circles/demo/')).toEqual([['patch', { schedule: null }]])
+    expect(seen[0].url).toBe('/auth/csrf/')
+  })
+
+  it('edits, orders and sends the run sheet', async () => {
+    http.defaults.adapter = (config) => {
+      seen.push(config)
+      return reply(config, 200, {})
+    }
+
+    await api.getRunSheet('demo')
+    await api.addRunSheetItem('demo', { kind: 'timer', body: '', minutes: 2 })
+    await api.updateRunSheetItem('demo', 4, { body: 'x' })
+    await api.deleteRunSheetItem('demo', 4)
+    await api.orderRunSheet('demo', [3, 1, 2])
+    await api.sendNextItem('demo')
+
+    expect(written('/circles/demo/run-sheet/')).toEqual([
+      ['get', undefined],
+      ['post', { kind: 'timer', body: '', minutes: 2 }],
+    ])
+    expect(written('/circles/demo/run-sheet/4/')).toEqual([
+      ['patch', { body: 'x' }],
+      ['delete', undefined],
+    ])
+    expect(written('/circles/demo/run-sheet/order/')).toEqual([['put', { ids: [3, 1, 2] }]])
+    expect(written('/circles/demo/run-sheet/next/')).toEqual([['post', undefined]])
+  })
+
+  it('makes and revokes calendar links, and names the calendar file', async () => {
+    http.defaults.adapter = (config) => {
+      seen.push(config)
+      return reply(config, 200, { url: 'https://x.example/cal/s3cr3t.ics' })
+    }
+
+    await expect(api.createCalendarLink('demo')).resolves.toEqual({ url: 'https://x.example/cal/s3cr3t.ics' })
+    await api.revokeCalendarLink('demo')
+
+    expect(written('/circles/demo/calendar-link/')).toEqual([
+      ['post', undefined],
+      ['delete', undefined],
+    ])
+    expect(calendarFileUrl('a b')).toBe('/api/circles/a%20b/calendar.ics')
+  })
+})
+
+describe('fieldErrors', () => {
+  const refused = (status, data) => ({ response: { status, data, headers: {} } })
+
+  it("flattens a 400's fields to one sentence per dotted name", () => {
+    const error = refused(400, {
+      error: 'invalid',
+      detail: '…',
+      fields: {
+        name: ['Must not be blank.', 'Too short.'],
+        non_field_errors: ['Nothing changed.'],
+        schedule: {
+          time: ['Enter a valid time.'],
+          non_field_errors: ['week_of_month is for monthly schedules only.'],
+          skipped_dates: { 1: ['Enter a valid date.'] },
+        },
+      },
+    })
+
+    expect(fieldErrors(error)).toEqual({
+      name: 'Must not be blank. Too short.',
+      '': 'Nothing changed.',
+      'schedule.time': 'Enter a valid time.',
+      schedule: 'week_of_month is for monthly schedules only.',
+      'schedule.skipped_dates.1': 'Enter a valid date.',
+    })
+  })
+
+  it('gives none for other failures, or a 400 without fields', () => {
+    expect(fieldErrors(refused(403, { fields: { name: ['x'] } }))).toEqual({})
+    expect(fieldErrors(refused(400, { error: 'invalid', detail: 'x' }))).toEqual({})
+    expect(fieldErrors(undefined)).toEqual({})
+  })
+
+  it('reads the code of an error body that calls it code', () => {
+    expect(describeError(refused(409, { code: 'session_open', detail: 'A session is already open.' }))).toMatchObject({
+      code: 'session_open',
+      message: 'A session is already open.',
+    })
   })
 })

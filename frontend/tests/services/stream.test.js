@@ -173,6 +173,17 @@ describe('openMessageStream', () => {
     expect(onHello).not.toHaveBeenCalled()
   })
 
+  it('calls onRhythm for each rhythm event, whatever its data, and leaves the messages alone', () => {
+    const onRhythm = vi.fn()
+    open('demo', { onRhythm })
+
+    FakeEventSource.last.dispatch('rhythm', '{}')
+    FakeEventSource.last.dispatch('rhythm', 'not json')
+
+    expect(onRhythm).toHaveBeenCalledTimes(2)
+    expect(onMessage).not.toHaveBeenCalled()
+  })
+
   it("gives onEnd the end event's reason and detail, before the state says ended", () => {
     const onEnd = vi.fn(() => states.push('onEnd'))
     open('demo', { onEnd })

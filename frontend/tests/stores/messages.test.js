@@ -791,3 +791,69 @@ describe('messages store: end of the stream', () => {
     expect(store.endReason).toBeNull()
   })
 })
+
+describe('messages store: the session rhythm', () => {
+  it('signals a rhythm change for each rhythm event and each hello of its own stream', async () => {
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([message(1)]))
+    const { openStream, opened } = fakeOpener()
+    await store.follow('demo', { openStream })
+    const before = store.rhythmSignal
+
+    opened[0].options.onRhythm()
+    opened[0].options.onHello({ epoch: 'e1', last_seq: 1 })
+    expect(store.rhythmSignal).toBe(before + 2)
+
+    store.stop()
+    opened[0].options.onRhythm() // a stream of the past
+    expect(store.rhythmSignal).toBe(before + 2)
+  })
+
+  it('pins no prompt of an ended session: the page says there is none', async () => {
+    vi.spyOn(api, 'listMessages').mockResolvedValue(
+      page([message(1, 'prompt', 'Who are you today?'), message(2)], { current_prompt: null }),
+    )
+    const { openStream, opened } = fakeOpener()
+    await store.follow('demo', { openStream })
+
+    expect(store.currentPrompt).toBeNull()
+
+    opened[0].options.onMessage(message(3, 'prompt', 'What did you notice?'))
+    expect(store.currentPrompt.body).toBe('What did you notice?')
+  })
+
+  it("adopts the server's prompt after a session ended, and pins newer prompts again", async () => {
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([message(1, 'prompt', 'Who are you today?')]))
+    const { openStream, opened } = fakeOpener()
+    await store.follow('demo', { openStream })
+    opened[0].options.onMessage(message(2, 'prompt', 'And now?'))
+    expect(store.currentPrompt.body).toBe('And now?')
+
+    store.adoptPrompt(null, 2) // the circle, fetched again once the session ended
+    expect(store.currentPrompt).toBeNull()
+
+    opened[0].options.onMessage(message(3, 'prompt', 'A new session'))
+    expect(store.currentPrompt.body).toBe('A new session')
+  })
+
+  it('keeps a prompt that arrived after the answer was asked for', async () => {
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([message(1, 'prompt', 'Old')]))
+    const { openStream, opened } = fakeOpener()
+    await store.follow('demo', { openStream })
+    const asOf = store.lastSeq
+    opened[0].options.onMessage(message(2, 'prompt', 'Posted meanwhile'))
+
+    store.adoptPrompt(null, asOf)
+
+    expect(store.currentPrompt.body).toBe('Posted meanwhile')
+  })
+
+  it('ignores an answer older than the one it has', async () => {
+    const pinned = message(5, 'prompt', 'Current')
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([pinned]))
+    await store.follow('demo', fakeOpener())
+
+    store.adoptPrompt(null, 3)
+
+    expect(store.currentPrompt).toEqual(pinned)
+  })
+})

@@ -10,6 +10,7 @@ import CircleRoomView from '@/views/CircleRoomView.vue'
 
 import { FakeEventSource, message, page } from '../helpers/fakes'
 import { deferred, httpError } from '../helpers/http'
+import { rhythm, runSheetItem, stubRhythm } from '../helpers/rhythm'
 
 const participant = { role: 'participant', display_name: 'Ana', circles: [{ slug: 'demo', name: 'Demo circle' }] }
 const facilitator = { role: 'facilitator', display_name: 'Ann', circles: [{ slug: 'demo', name: 'Demo circle' }] }
@@ -24,6 +25,8 @@ function circle(overrides = {}) {
     facilitator: 'Ann',
     current_prompt: null,
     viewer_is_facilitator: false,
+    schedule: null,
+    upcoming: null,
     ...overrides,
   }
 }
@@ -49,8 +52,12 @@ async function enter({
   history = [],
   newest = page(history),
   keys = [],
+  rhythmAnswer = rhythm(),
+  sessions = [],
+  items = [],
 } = {}) {
   me = vi.spyOn(api, 'me').mockResolvedValue(identity)
+  stubRhythm({ answer: rhythmAnswer, sessions, items })
   vi.spyOn(api, 'getCircle').mockResolvedValue(detail)
   vi.spyOn(api, 'listMessages').mockResolvedValue(newest)
   vi.spyOn(api, 'listKeys').mockResolvedValue(keys)
@@ -117,6 +124,7 @@ describe('CircleRoomView', () => {
 
   it('says "Circle not available" for a 404, and follows nothing', async () => {
     me = vi.spyOn(api, 'me').mockResolvedValue(participant)
+    stubRhythm()
     vi.spyOn(api, 'getCircle').mockRejectedValue(
       httpError(404, { error: 'not_found', detail: "There is no circle 'demo' that your key opens." }),
     )
@@ -308,6 +316,7 @@ describe('CircleRoomView', () => {
   // Leaving the room before it finished opening: nothing may keep listening afterwards.
   it('leaves no stream open when it unmounts while the circle is still loading', async () => {
     me = vi.spyOn(api, 'me').mockResolvedValue(participant)
+    stubRhythm()
     const detail = deferred()
     vi.spyOn(api, 'getCircle').mockReturnValue(detail.promise)
     vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
@@ -321,5 +330,101 @@ describe('CircleRoomView', () => {
     await flushPromises()
 
     expect(FakeEventSource.instances.filter((source) => !source.closed)).toEqual([])
+  })
+
+  describe('the session rhythm', () => {
+    const SESSION = { id: 5, started_at: '2025-03-04T18:00:00Z' }
+    const names = (wrapper) => wrapper.findAll('button').map((b) => b.attributes('aria-label') ?? b.text())
+    const timerSection = (wrapper) => wrapper.find('section[aria-labelledby="timer-title"]')
+
+    it("shows everyone the session's state, the timer and the next session, apart from the video", async () => {
+      const wrapper = await enter({
+        detail: circle({
+          upcoming: { starts_at: '2025-03-11T18:00:00Z', ends_at: '2025-03-11T19:30:00Z', running: false },
+        }),
+        rhythmAnswer: rhythm({
+          session: SESSION,
+          upcoming: { starts_at: '2025-03-11T18:00:00Z', ends_at: '2025-03-11T19:30:00Z', running: false },
+        }),
+      })
+
+      expect(api.getRhythm).toHaveBeenCalledWith('demo')
+      expect(wrapper.find('[data-testid="session-state"]').text()).toMatch(/^Session running since /)
+      expect(wrapper.text()).toContain('Next session:')
+      expect(timerSection(wrapper).text()).toContain('No timer running')
+      const video = wrapper.find('section[aria-labelledby="video-title"]').element
+      expect(video.contains(timerSection(wrapper).element)).toBe(false)
+      wrapper.unmount()
+    })
+
+    it('gives a participant no session, timer, run sheet or settings controls', async () => {
+      const wrapper = await enter({ rhythmAnswer: rhythm({ session: SESSION }) })
+
+      const offered = names(wrapper)
+      for (const name of ['Start session', 'End session', '5 min', 'Start timer', 'Edit run sheet']) {
+        expect(offered).not.toContain(name)
+      }
+      expect(offered.some((name) => name.startsWith('Send next'))).toBe(false)
+      expect(wrapper.findAll('a').some((a) => a.text() === 'Circle settings')).toBe(false)
+      expect(api.getRunSheet).not.toHaveBeenCalled()
+      // Every member may subscribe to the calendar.
+      expect(offered).toContain('Make a calendar link')
+      wrapper.unmount()
+    })
+
+    it('gives the facilitator the session, timer and run sheet controls, and the settings', async () => {
+      const wrapper = await enter({
+        identity: facilitator,
+        detail: circle({ viewer_is_facilitator: true }),
+        items: [runSheetItem(1, 'prompt', 'What did you notice?')],
+        rhythmAnswer: rhythm({ run_sheet: { position: 0, total: 1 } }),
+      })
+
+      const offered = names(wrapper)
+      expect(offered).toContain('Start session')
+      expect(offered).toContain('5 min')
+      expect(offered).toContain('Send next')
+      expect(wrapper.find('[data-testid="run-sheet-progress"]').text()).toBe('0 of 1 sent')
+      const settings = wrapper.findAll('a').find((a) => a.text() === 'Circle settings')
+      expect(settings.attributes('href')).toBe('/circles/demo/settings')
+      wrapper.unmount()
+    })
+
+    it("asks for the rhythm again on the stream's rhythm event", async () => {
+      const wrapper = await enter()
+      await flushPromises()
+      api.getRhythm.mockClear()
+      api.getRhythm.mockResolvedValue(rhythm({ session: SESSION }))
+
+      FakeEventSource.last.dispatch('rhythm', '{}')
+      await flushPromises()
+
+      expect(api.getRhythm).toHaveBeenCalledTimes(1)
+      expect(wrapper.find('[data-testid="session-state"]').text()).toMatch(/^Session running since /)
+      wrapper.unmount()
+    })
+
+    it('unpins the prompt when the session ends, and heads the feed by session', async () => {
+      const prompt = { ...message(1, 'prompt', 'Who are you today?'), session: SESSION.id }
+      const wrapper = await enter({
+        detail: circle({ current_prompt: prompt }),
+        history: [prompt],
+        rhythmAnswer: rhythm({ session: SESSION }),
+        sessions: [{ ...SESSION, ended_at: null }],
+      })
+      expect(wrapper.find('[data-testid="current-prompt"]').text()).toContain('Who are you today?')
+      api.getRhythm.mockResolvedValue(rhythm({ session: null }))
+      api.getCircle.mockResolvedValue(circle({ current_prompt: null }))
+
+      FakeEventSource.last.dispatch('rhythm', '{}')
+      await flushPromises()
+
+      expect(api.getCircle).toHaveBeenCalledTimes(2)
+      expect(wrapper.find('[data-testid="current-prompt"]').exists()).toBe(false)
+      const group = wrapper.find('[data-testid="session-group"]')
+      expect(group.find('h3').text()).toMatch(/^Session of /)
+      expect(group.findAll('[data-testid="message-body"]').map((b) => b.text())).toEqual(['Who are you today?'])
+      wrapper.unmount()
+    })
   })
 })

@@ -14,6 +14,7 @@ import JoinCardsView from '@/views/JoinCardsView.vue'
 import { FakeEventSource, page } from '../helpers/fakes'
 import { keyRow } from '../helpers/keys'
 import { decodeQrDataUrl } from '../helpers/qr'
+import { stubRhythm } from '../helpers/rhythm'
 
 const facilitator = { role: 'facilitator', display_name: 'Ann', circles: [{ slug: 'demo', name: 'Demo circle' }] }
 const DEMO = { slug: 'demo', name: 'Demo circle' }
@@ -35,6 +36,7 @@ beforeEach(() => {
   pinia = createPinia()
   router = createAppRouter(pinia, createMemoryHistory())
   vi.spyOn(api, 'me').mockResolvedValue(facilitator)
+  vi.spyOn(api, 'getCircle').mockResolvedValue({ ...DEMO, upcoming: null, next_session: null })
 })
 
 afterEach(() => {
@@ -75,6 +77,31 @@ describe('JoinCardsView', () => {
     expect(other.attributes('aria-label')).toBe('Join card for Z9Y8-X7W6-V5T4-S3R2')
     expect(other.find('[data-testid="join-card-label"]').exists()).toBe(false)
     expect(other.find('[data-testid="join-card-key"]').text()).toBe('Z9Y8-X7W6-V5T4-S3R2')
+  })
+
+  it("says on each card when the circle meets next, in this browser's time zone", async () => {
+    const startsAt = '2025-03-11T18:00:00Z'
+    api.getCircle.mockResolvedValue({ ...DEMO, upcoming: { starts_at: startsAt, ends_at: null, running: false } })
+    const wrapper = await cardsFor(ISSUED)
+
+    const start = new Intl.DateTimeFormat(undefined, {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    }).format(new Date(startsAt))
+    expect(api.getCircle).toHaveBeenCalledWith('demo')
+    for (const card of cards(wrapper)) expect(card.text()).toContain(`Next session: ${start}`)
+  })
+
+  it('prints the cards without a next session when the circle cannot be asked', async () => {
+    api.getCircle.mockRejectedValue(new Error('offline'))
+    const wrapper = await cardsFor(ISSUED)
+
+    expect(cards(wrapper)).toHaveLength(2)
+    expect(wrapper.text()).not.toContain('Next session')
   })
 
   it('shows the join link as text, not as a link that would sign this browser in with the key', async () => {
@@ -168,6 +195,7 @@ describe('join cards, from issuing to printing', () => {
     })
     vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
     vi.spyOn(api, 'listKeys').mockResolvedValue([keyRow(1, { role: 'facilitator' })])
+    stubRhythm()
   })
 
   async function openApp(path) {

@@ -46,6 +46,30 @@ describe('MyCirclesView', () => {
     expect(router.currentRoute.value.fullPath).toBe('/circles')
   })
 
+  it("shows each circle's next session in this browser's zone, and how far off it is", async () => {
+    vi.useFakeTimers({ now: Date.parse('2025-03-08T18:00:00Z'), toFake: ['Date'] })
+    const upcoming = (startsAt, running = false) => ({ starts_at: startsAt, ends_at: null, running })
+    vi.spyOn(api, 'listCircles').mockResolvedValue([
+      summary('a', { upcoming: upcoming('2025-03-11T18:00:00Z') }),
+      summary('b', { upcoming: upcoming('2025-03-08T17:30:00Z', true) }),
+      summary('c', { upcoming: upcoming('2025-03-08T18:10:00Z') }),
+      summary('d'),
+    ])
+    const wrapper = await setup()
+    vi.useRealTimers()
+
+    const [a, b, c, d] = wrapper.findAll('li').map((li) => li.text())
+    expect(a).toContain('Next session:')
+    expect(a).toContain('starts in 3 days')
+    expect(wrapper.find('li time').attributes('datetime')).toBe('2025-03-11T18:00:00Z')
+    expect(wrapper.find('li time').text()).toMatch(/\b[A-Z]{2,5}\b|GMT/) // the zone's short name
+    expect(b).toContain('This session:')
+    expect(b).toContain('running now')
+    expect(c).toContain('starts in 10 minutes')
+    expect(d).not.toContain('session')
+    wrapper.unmount()
+  })
+
   it('goes straight into the only circle', async () => {
     vi.spyOn(api, 'listCircles').mockResolvedValue([summary('demo')])
     await setup()

@@ -50,18 +50,24 @@ class Person:
 
 @pytest.fixture
 def people(new_context, stack, request):
-    """people("participant") -> that person's Person, in a browser context of their own."""
-    opened = {}
+    """people("participant") -> that person's Person, in a browser context of their own.
+    people.prepare(name, timezone_id=..., locale=...) sets the context a person will get."""
+    opened, options = {}, {}
 
     def person(name):
         if name not in opened:
-            page = new_context().new_page()
+            page = new_context(**options.get(name, {})).new_page()
             found = Person(name, page)
             page.on("console", lambda msg, p=found: p.console.append(f"{msg.type}: {msg.text}"))
             page.on("pageerror", lambda exc, p=found: p.console.append(f"error: {exc}"))
             opened[name] = found
         return opened[name]
 
+    def prepare(name, **context):
+        assert name not in opened, f"the {name}'s browser is already open"
+        options.setdefault(name, {}).update(context)
+
+    person.prepare = prepare
     yield person
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:

@@ -32,9 +32,11 @@ def test_a_facilitator_creates_a_circle(signed_in, facilitator_a):
         "description": "Thursdays.",
         "next_session": "2031-05-01T18:00:00Z",
         "active": True,
+        "upcoming": None,
         "facilitator": "Fay A",
         "current_prompt": None,
         "viewer_is_facilitator": True,
+        "schedule": None,
     }
     assert Circle.objects.filter(slug="evening-circle", name="Evening Circle").exists()
 

@@ -4,7 +4,7 @@ from access.actions import issue_keys
 from access.models import Role
 
 LIST = "/api/circles/"
-SUMMARY_FIELDS = {"slug", "name", "description", "next_session", "active"}
+SUMMARY_FIELDS = {"slug", "name", "description", "next_session", "active", "upcoming"}
 
 
 def detail_url(slug):
@@ -27,6 +27,7 @@ def test_the_list_shows_only_circles_the_key_opens(signed_in, participant_a, cir
             "description": "The first circle.",
             "next_session": None,
             "active": True,
+            "upcoming": None,
         }
     ]
 

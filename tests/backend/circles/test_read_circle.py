@@ -19,9 +19,11 @@ def test_the_detail_of_a_new_circle(signed_in, circle_a, facilitator_a, particip
         "description": "The first circle.",
         "next_session": None,
         "active": True,
+        "upcoming": None,
         "facilitator": "Fay A",
         "current_prompt": None,
         "viewer_is_facilitator": False,
+        "schedule": None,
     }
 
 
@@ -78,7 +80,12 @@ def test_the_detail_puts_nothing_on_the_circle(circle_a, facilitator_a):
 
 
 def test_the_detail_serializer_reads_what_is_not_the_circles_from_its_context(circle_a):
-    context = {"facilitator": "Someone", "current_prompt": None, "viewer_is_facilitator": True}
+    context = {
+        "facilitator": "Someone",
+        "current_prompt": None,
+        "viewer_is_facilitator": True,
+        "plans": {},
+    }
 
     body = CircleDetailSerializer(circle_a, context=context).data
 

@@ -18,6 +18,18 @@ OPERATIONS = {
     "/api/circles/{slug}/keys/": {"get", "post"},
     "/api/circles/{slug}/keys/{key_id}/": {"delete"},
     "/api/circles/{slug}/video-room/": {"post"},
+    "/api/circles/{slug}/sessions/": {"get", "post"},
+    "/api/circles/{slug}/sessions/current/end/": {"post"},
+    "/api/circles/{slug}/rhythm/": {"get"},
+    "/api/circles/{slug}/timer/": {"put"},
+    "/api/circles/{slug}/timer/elapsed/": {"post"},
+    "/api/circles/{slug}/run-sheet/": {"get", "post"},
+    "/api/circles/{slug}/run-sheet/{item_id}/": {"patch", "delete"},
+    "/api/circles/{slug}/run-sheet/order/": {"put"},
+    "/api/circles/{slug}/run-sheet/next/": {"post"},
+    "/api/circles/{slug}/calendar.ics": {"get"},
+    "/api/circles/{slug}/calendar-link/": {"post", "delete"},
+    "/api/calendar/{token}.ics": {"get"},
     "/api/messages/": {"get", "post"},
     "/api/messages/stream/": {"get"},
     "/api/jitsi/config/": {"get"},
@@ -55,6 +67,16 @@ def test_the_stream_is_described_as_server_sent_events(schema):
     assert parameters[("query", "circle")]["required"] is True
     assert ("query", "after") in parameters
     assert ("header", "Last-Event-ID") in parameters
+
+
+def test_the_calendars_are_described_as_icalendar_and_the_feed_needs_no_session(schema):
+    feed = schema["paths"]["/api/calendar/{token}.ics"]["get"]
+    circle = schema["paths"]["/api/circles/{slug}/calendar.ics"]["get"]
+
+    assert set(feed["responses"]["200"]["content"]) == {"text/calendar"}
+    assert set(circle["responses"]["200"]["content"]) == {"text/calendar"}
+    assert "security" not in feed
+    assert circle["security"] == [{"accessKeySession": []}]
 
 
 def test_the_message_list_documents_its_query(schema):

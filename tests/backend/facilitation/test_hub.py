@@ -26,6 +26,7 @@ from facilitation.hub import hub
 from facilitation.stream import Opening, event_stream, open_stream, room_tag
 from live import changes
 from live.feed import in_reader_thread
+from rhythm.actions import start_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -302,3 +303,27 @@ def test_a_restore_makes_every_stream_start_over(room):
         return name
 
     assert run(scenario) == "closed"
+
+
+def test_a_rhythm_change_reaches_the_circles_streams_as_an_event_and_they_go_on(room):
+    other = create_circle("Other circle", slug="other-circle")
+    outsider = issue_keys([other], Role.PARTICIPANT)[0].record
+
+    async def scenario():
+        readers = [(await opened(person, "hub-circle"))[0] for person in room.people]
+        elsewhere, _ = await opened(outsider, "other-circle")
+        for reader in [*readers, elsewhere]:
+            assert (await reader.next())[0] == "hello"
+        await sync_to_async(start_session)(room.circle, room.fay)
+        got = [await reader.next() for reader in readers]
+        await sync_to_async(post_message)(room.circle, room.fay, "prompt", "Still open")
+        after = [await reader.next_message() for reader in readers]
+        quiet = elsewhere.events.empty()
+        for reader in [*readers, elsewhere]:
+            await reader.close()
+        return got, after, quiet
+
+    got, after, quiet = run(scenario)
+    assert [(name, event_id, data) for name, event_id, data, _ in got] == [("rhythm", None, {})] * 3
+    assert [m["body"] for m in after] == ["Still open"] * 3
+    assert quiet

@@ -29,8 +29,9 @@ def test_a_facilitator_posts_a_message(signed_in, facilitator_a):
 
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"seq", "kind", "body", "author", "created"}
+    assert set(body) == {"seq", "kind", "body", "author", "created", "session"}
     assert (body["seq"], body["kind"], body["body"]) == (1, "prompt", "What brought you here?")
+    assert body["session"] is None  # no session was open
     assert body["author"] == "Fay A"
     assert datetime.fromisoformat(body["created"].replace("Z", "+00:00"))
     stored = Message.objects.get()
@@ -197,7 +198,7 @@ def test_members_read_the_messages_in_order(signed_in, participant_a, three_mess
         (3, "time_cue", "Five minutes."),
     ]
     assert all(m["author"] == "Fay A" for m in body)
-    assert all(set(m) == {"seq", "kind", "body", "author", "created"} for m in body)
+    assert all(set(m) == {"seq", "kind", "body", "author", "created", "session"} for m in body)
 
 
 def test_a_circle_without_messages_reads_as_an_empty_page(signed_in, participant_a):

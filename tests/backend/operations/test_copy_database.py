@@ -19,16 +19,19 @@ pytestmark = pytest.mark.postgresql
 
 # The app's data, made by the actions the API and commands use: two circles (one deleted, so
 # ids have gaps), keys of both roles (one revoked, one expiring, one used), messages with
-# text beyond ASCII, and a signed-in session.
+# text beyond ASCII posted in a session, and a signed-in session; the circle's rhythm: a
+# schedule with a skipped date, an ended and an open session, a run sheet, a paused timer and
+# a calendar link.
 FILL = """
 import json
-from datetime import timedelta
+from datetime import date, time, timedelta
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from access.actions import issue_keys, record_use, revoke_key
 from access.models import Role
 from circles.actions import create_circle, delete_circle, update_circle
 from facilitation.actions import post_message
+from rhythm import actions as rhythm
 
 gone = create_circle("Gone circle")
 circle = create_circle("Morning circle", description="Weekly.\\nBring tea.")
@@ -42,9 +45,22 @@ issue_keys([gone], Role.PARTICIPANT, labels=["Leaves with the circle"])
 record_use(participants[0].record)
 revoke_key(participants[2].record)
 delete_circle(gone)
+rhythm.set_schedule(circle, {
+    "frequency": "weekly", "weekday": 1, "week_of_month": None, "time": time(19, 0),
+    "timezone": "Europe/Berlin", "duration_minutes": 90, "starts_on": date(2026, 1, 6),
+    "skipped_dates": ["2026-12-29"],
+})
+rhythm.start_session(circle, facilitator)
 for n in range(7):
     post_message(circle, facilitator, "prompt", f"Prompt {n}: what did you notice? é ✓ 🌱")
+rhythm.end_session(circle)
 post_message(other, facilitator, "time_cue", "Five minutes left")
+rhythm.start_session(circle, facilitator)
+rhythm.add_item(circle, "timer", "Pairs ✓", 2)
+rhythm.add_item(circle, "prompt", "Who are you today?", None)
+rhythm.send_next_item(circle, facilitator)
+rhythm.pause_timer(circle)
+rhythm.new_calendar_link(participants[0].record, circle)
 session = SessionStore()
 session["key_id"] = participants[0].record.pk
 session.create()
@@ -71,7 +87,7 @@ print(json.dumps({
 }))
 """
 
-APPS = ["access", "circles", "facilitation", "sessions"]
+APPS = ["access", "circles", "facilitation", "rhythm", "sessions"]
 
 
 def run(database_url, *args):
@@ -155,6 +171,11 @@ def test_it_copies_every_row_and_says_the_copy_matches(source, target):
         "access_accesskey_circles": (5, 5),
         "facilitation_message": (8, 8),
         "django_session": (1, 1),
+        "rhythm_schedule": (1, 1),
+        "rhythm_session": (2, 2),
+        "rhythm_runsheetitem": (2, 2),
+        "rhythm_timer": (1, 1),
+        "rhythm_calendarlink": (1, 1),
     }
     assert all(t["differing_rows"] == 0 for t in report["tables"])
     assert set(report["skipped"]) == {
@@ -171,7 +192,7 @@ def test_the_copy_holds_exactly_the_sources_data(source, target):
     copy(target, source)
 
     copied, original = everything(target), everything(source)
-    assert len(original) == 16  # the keys' circles are in the keys' rows
+    assert len(original) == 23  # the keys' circles are in the keys' rows
     assert copied == original
 
 
@@ -180,7 +201,7 @@ def test_the_text_report_lists_each_table(source, target):
 
     assert re.search(r"\n  facilitation_message +8 +8  ok\n", text)
     assert "ic_cache: a cache" in text
-    assert text.rstrip().endswith("Every one of the 21 rows matches the source: copy kept.")
+    assert text.rstrip().endswith("Every one of the 28 rows matches the source: copy kept.")
 
 
 def test_new_rows_after_the_copy_get_the_next_ids_and_numbers(source, target):

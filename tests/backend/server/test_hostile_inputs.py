@@ -49,6 +49,18 @@ BODIES = [
     b'{"expires": "0001-01-01T00:00:00Z"}',
     b'{"active": "yes", "name": null}',
     b'{"next_session_at": "2026-13-45T99:99:99"}',
+    b'{"schedule": {"frequency": "weekly", "weekday": 1}}',
+    b'{"schedule": {"frequency": "monthly", "weekday": 1e400, "time": "25:00",'
+    b' "timezone": "\\u0000", "duration_minutes": -1, "starts_on": "9999-12-31",'
+    b' "skipped_dates": [null, 1, "0000-00-00"]}}',
+    b'{"schedule": {"frequency": "weekly", "weekday": 0, "time": "19:00", "timezone": "..",'
+    b' "duration_minutes": 60, "starts_on": "0001-01-01"}}',
+    b'{"schedule": {"frequency": "weekly", "weekday": 0, "time": "19:00", "timezone": "UTC",'
+    b' "duration_minutes": 600, "starts_on": "0001-01-01"}}',
+    b'{"action": "start", "seconds": 99999999999999999999999, "label": "\\ud800"}',
+    b'{"action": "add", "seconds": -9223372036854775809}',
+    b'{"ids": [9223372036854775808, -1, "1", null]}',
+    b'{"kind": "timer", "minutes": 1e308, "body": {"a": 1}}',
     b"",
     b" ",
     b"{}",
@@ -90,6 +102,8 @@ HEADERS = [
 PATH_VALUES = {
     "slug": ["demo", "n" * 300, "%00", "..%2F..", "%FF"],
     "key_id": ["1", HUGE.decode(), "-1", "x"],
+    "item_id": ["1", "9" * 25, HUGE.decode(), "-1", "x"],
+    "token": ["A" * 43, "%00", "n" * 300, "..%2F..", "%FF"],
 }
 
 # A signed-in facilitator deleting the demo circle would leave nothing to probe, and signing
@@ -114,16 +128,18 @@ def concrete_paths(path):
 
 
 def requests_for(method, path):
-    """(path, query, headers, body, content type) for one operation."""
+    """(path, query, headers, body, content type) for one operation. A hostile path value is
+    refused before any body is read, so it is tried with a few bodies only."""
     for concrete, values in concrete_paths(path):
-        hostile_path = any(v not in ("demo", "1") for v in values)
+        hostile_path = any(v not in ("demo", "1", "A" * 43) for v in values)
         if method in ("get", "delete"):
             for query in QUERIES:
                 yield concrete, query, {}, None, None, hostile_path
             for headers in HEADERS:
                 yield concrete, QUERIES[0], headers, None, None, hostile_path
-        if method in ("post", "patch", "delete"):
-            for body, content_type in itertools.product(BODIES, CONTENT_TYPES):
+        if method in ("post", "put", "patch", "delete"):
+            bodies = BODIES[:4] if hostile_path else BODIES
+            for body, content_type in itertools.product(bodies, CONTENT_TYPES):
                 yield concrete, {}, {}, body, content_type, hostile_path
             for body, content_type in itertools.product(BODIES[:4], ODD_CONTENT_TYPES):
                 yield concrete, {}, {}, body, content_type, hostile_path
