@@ -204,9 +204,39 @@ def take(base_url, facilitator_key, participant_key, out, chromium):
             shoot(room.get_by_test_id("join-sheet").first, out / "join-cards.png")
         else:
             print("  join-cards.png skipped: this build has no Print join cards")
+
+        # 4. The session rhythm: the schedule in the circle's settings, then a session running
+        # with its countdown and the run sheet's next item.
+        room.goto(base_url + "/circles")
+        room.get_by_role("link", name="Circle settings").click()
+        room.get_by_label("Repeats").select_option("weekly")
+        room.get_by_label("Day").select_option("1")
+        room.get_by_label("Time", exact=True).fill("19:00")
+        room.get_by_label("Time zone").select_option("Europe/Berlin")
+        room.get_by_label("Duration (minutes)").fill("90")
+        room.get_by_role("button", name="Save").click()
+        expect(room.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+        shoot(room, out / "facilitator-settings.png")
+        room.go_back()
+        expect(room.get_by_test_id("circle-name")).to_be_visible()
+        room.get_by_role("button", name="Edit run sheet").click()
+        for kind, text in (("prompt", "What did you notice today?"), ("announcement", "Pairs")):
+            room.get_by_label("Item kind").select_option(kind)
+            room.get_by_label("Item text").fill(text)
+            room.get_by_role("button", name="Add item").click()
+            expect(room.get_by_text(text).first).to_be_visible()
+        room.get_by_role("button", name="Start session").click()
+        room.get_by_role("button", name="5 min", exact=True).click()
+        room.get_by_role("button", name=re.compile("^Send next")).click()
+        expect(room.get_by_test_id("run-sheet-progress")).to_contain_text("1 of 2 sent")
+        rhythm = room.get_by_role("region", name="Session")
+        shoot(rhythm, out / "facilitator-session.png")
+        timer = room.get_by_role("timer")
+        timer.scroll_into_view_if_needed()
+        shoot(timer.locator(".."), out / "facilitator-timer.png")
         facilitator.close()
 
-        # 4. A participant on a phone: the pinned prompt, the video panel and the feed.
+        # 5. A participant on a phone: the pinned prompt, the video panel and the feed.
         phone = browser.new_context(
             viewport=PHONE,
             device_scale_factor=1,
@@ -216,7 +246,7 @@ def take(base_url, facilitator_key, participant_key, out, chromium):
         )
         page = phone.new_page()
         sign_in(page, base_url, participant_key)
-        expect(page.get_by_test_id("current-prompt")).to_contain_text("What surprised you")
+        expect(page.get_by_test_id("current-prompt")).to_contain_text("What did you notice today?")
         shoot(page, out / "participant-phone.png")
         phone.close()
 
