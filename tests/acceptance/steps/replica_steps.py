@@ -204,13 +204,15 @@ def one_replica_killed(replicated):
 
 @then(
     parsers.parse(
-        "over the next {seconds:d} s every request through Caddy succeeds, each within {limit:d} s"
-    )
+        "over the next {seconds:d} s every request through Caddy answers within {limit:d} s,"
+        " at most 1 in 10 with 502"
+    ),
+    target_fixture="after_the_kill",
 )
-def requests_keep_succeeding(replicated, seconds, limit):
+def requests_keep_answering(replicated, seconds, limit):
     # Spread over longer than Caddy's 5 s lookup: its address is still an upstream for a while.
-    outcomes = []
-    deadline = time.monotonic() + seconds
+    outcomes, began = [], time.monotonic()
+    deadline = began + seconds
     while time.monotonic() < deadline:
         started = time.monotonic()
         # A new client, and so a new connection, each time: as many visitors would.
@@ -219,9 +221,18 @@ def requests_keep_succeeding(replicated, seconds, limit):
                 status = client.get("/api/health/").status_code
             except httpx.HTTPError as error:
                 status = type(error).__name__
-        outcomes.append((status, round(time.monotonic() - started, 2)))
+        outcomes.append((status, round(started - began, 2), round(time.monotonic() - started, 2)))
         time.sleep(0.25)
-    slowest = max(took for _, took in outcomes)
-    print(f"after the kill: {len(outcomes)} requests, slowest {slowest} s")
-    assert {status for status, _ in outcomes} == {200}, outcomes
+    slowest = max(took for _, _, took in outcomes)
+    failed = sum(status != 200 for status, _, _ in outcomes)
+    print(f"after the kill: {len(outcomes)} requests, {failed} not 200, slowest {slowest} s")
+    assert {status for status, _, _ in outcomes} <= {200, 502}, outcomes
+    assert failed * 10 <= len(outcomes), outcomes
     assert slowest < limit, outcomes
+    return outcomes
+
+
+@then(parsers.parse("every request from {seconds:d} s after the kill on succeeds"))
+def requests_succeed_after(after_the_kill, seconds):
+    late = [(status, at) for status, at, _ in after_the_kill if at >= seconds]
+    assert late and {status for status, _ in late} == {200}, after_the_kill
