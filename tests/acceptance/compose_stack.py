@@ -18,7 +18,6 @@ import ipaddress
 import json
 import os
 import secrets
-import shutil
 import signal
 import ssl
 import subprocess
@@ -30,6 +29,7 @@ import httpx
 import port_for
 from testcontainers.compose import DockerCompose
 
+from support import modes
 from support.production_caddy import PinnedTransport, production_config
 
 COMPOSE_DIR = Path(__file__).resolve().parents[2] / "compose"
@@ -72,15 +72,11 @@ def _run(*command, timeout=30):
 
 
 def check_engine():
-    """Everything the compose mode needs, or EngineUnavailable naming the first thing missing."""
-    if shutil.which("docker") is None:
-        raise EngineUnavailable("no `docker` command: apt-get install docker.io")
-    info = _run("docker", "info", "--format", "{{.ServerVersion}}")
-    if info.returncode != 0:
-        raise EngineUnavailable(
-            "the Docker engine is not running or not reachable at /var/run/docker.sock "
-            f"(start dockerd): {info.stderr.strip()[-300:]}"
-        )
+    """Everything the compose mode needs, or EngineUnavailable naming the first thing missing.
+    Whether there is an engine at all is support.modes' answer, as for `make test`."""
+    why = modes.engine_unavailable()
+    if why:
+        raise EngineUnavailable(why)
     if _run("docker", "compose", "version").returncode != 0:
         raise EngineUnavailable(
             "no Docker Compose v2 plugin: put the compose v2 binary at "
@@ -93,7 +89,7 @@ def check_engine():
         raise EngineUnavailable(
             f"the offline base images {', '.join(missing)} are missing: run `make images-offline`"
         )
-    return info.stdout.strip()
+    return modes.engine_version()
 
 
 class ComposeRuntime:
