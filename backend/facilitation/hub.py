@@ -122,6 +122,16 @@ class Hub:
             if not channel.streams and self.channels.get(circle_id) is channel:
                 del self.channels[circle_id]
 
+    async def following(self, timeout):
+        """Waits (at most timeout seconds) until the feed has a place in the change log: from
+        then on every change reaches the streams subscribed. False if it had none in time."""
+        self._ensure_running()
+        try:
+            await asyncio.wait_for(self.feed.started.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
     def streams(self):
         return [stream for channel in self.channels.values() for stream in channel.streams]
 

@@ -6,7 +6,9 @@ it saw (Last-Event-ID, or ?after=) and gets exactly the messages after it. The f
 holds higher numbers (a restore took them back) knows to reload. The stream ends with
 `event: end` and the reason as soon as its key is revoked or expires, its session is signed
 out, or its circle is closed or deleted (facilitation.hub). `event: rhythm` (data {}) says the
-circle's session, timer, run sheet or schedule changed: the page reads them again.
+circle's session, timer, run sheet or schedule changed: the page reads them again. The hello
+comes only once the stream is subscribed and its worker follows the change log, so every
+change after a hello reaches the stream (and the page reads the rhythm at each hello).
 
 Opening a stream is a few queries on the process's live reader thread (live.feed), which keeps
 one connection; once open it waits on the hub (ic_core.asgi runs these requests without a
@@ -15,6 +17,7 @@ thread of their own), so streams cost neither a thread nor a database connection
 
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,10 +40,14 @@ from . import standing
 from .hub import Stream, hub
 from .selectors import encoded_messages_after
 
+log = logging.getLogger(__name__)
+
 BACKLOG_BATCH = 200
 RETRY_MS = 3000
 # After a restore every page reconnects: soon, but spread over a second.
 RESTART_RETRY_MS = 1000
+# How long a new stream waits for a just-started worker's feed before it says hello anyway.
+FOLLOW_WAIT_SECONDS = 5.0
 MAX_SEQ_DIGITS = 19  # PositiveBigIntegerField's range; more digits is not a sequence number
 MAX_SLUG_LENGTH = 64
 ALLOWED_METHODS = ("GET",)
@@ -126,12 +133,20 @@ def unsent(events, sent):
 
 async def event_stream(opening):
     yield f"retry: {RETRY_MS}\n\n".encode()
-    yield event(
-        "hello",
-        {"epoch": opening.epoch, "last_seq": opening.last_seq, "video_room": opening.video_room},
-    )
     stream = Stream(opening.holder)
     with hub.subscribe(stream, opening.last_seq):
+        # The hello only once every later change will reach this stream: the page reads the
+        # rhythm again at each hello, so a change is never lost between the two.
+        if not await hub.following(FOLLOW_WAIT_SECONDS):
+            log.warning("live stream: the change feed has not started; opening anyway")
+        yield event(
+            "hello",
+            {
+                "epoch": opening.epoch,
+                "last_seq": opening.last_seq,
+                "video_room": opening.video_room,
+            },
+        )
         sent = opening.after
         # Subscribed first, then the backlog: whatever is posted meanwhile waits in the
         # stream, and numbers already sent are skipped, so nothing is lost or doubled.

@@ -154,6 +154,9 @@ class ChangeFeed:
         self._watch = None
         self._bell = asyncio.Event()
         self._rang = False
+        # Set once the feed knows where in the log it starts: every change committed after
+        # that reaches the hub.
+        self.started = asyncio.Event()
         self._next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
 
     def ring(self):
@@ -188,6 +191,7 @@ class ChangeFeed:
     async def _follow(self):
         if self.last_id is None:
             self.epoch, self.last_id = await in_reader_thread(_start)
+            self.started.set()
             # The log is followed from its end as it is now: what was committed between the
             # first streams' opening and this first look would be skipped. The hub reads each
             # circle it follows once instead (a stream never gets a number twice).

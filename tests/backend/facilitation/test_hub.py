@@ -327,3 +327,27 @@ def test_a_rhythm_change_reaches_the_circles_streams_as_an_event_and_they_go_on(
     assert [(name, event_id, data) for name, event_id, data, _ in got] == [("rhythm", None, {})] * 3
     assert [m["body"] for m in after] == ["Still open"] * 3
     assert quiet
+
+
+def test_a_change_right_after_the_hello_reaches_a_stream_of_a_worker_just_started(
+    room, monkeypatch
+):
+    # A worker's feed finds its place in the log on the reader thread, maybe after a stream's
+    # hello; a change committed in between must still arrive (it is not in any page's backlog).
+    real_start = live.feed._start
+
+    def slow_start():
+        time.sleep(0.5)
+        return real_start()
+
+    monkeypatch.setattr(live.feed, "_start", slow_start)
+
+    async def scenario():
+        reader, _ = await opened(room.people[0], "hub-circle")
+        assert (await reader.next())[0] == "hello"
+        await sync_to_async(start_session)(room.circle, room.fay)
+        name, *_ = await reader.next(timeout=WITHIN + 1)
+        await reader.close()
+        return name
+
+    assert run(scenario) == "rhythm"
