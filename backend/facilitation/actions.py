@@ -31,7 +31,9 @@ def post_message_once(circle, author, kind, body, request_key):
 
 
 @transaction.atomic
-def post_message(circle, author, kind, body, request_key=None):
+def post_message(circle, author, kind, body, request_key=None, author_name=None):
+    """author_name: the name the feed shows, if not the author's (a shared response shows its
+    participant's, or none)."""
     # Bumping the counter first takes the row's write lock, so concurrent posts to one circle
     # get consecutive numbers on PostgreSQL as on SQLite.
     Circle.objects.filter(pk=circle.pk).update(last_seq=F("last_seq") + 1)
@@ -43,7 +45,7 @@ def post_message(circle, author, kind, body, request_key=None):
     message = Message.objects.create(
         circle=circle,
         author=author,
-        author_name=author.display_name,
+        author_name=author_name or author.display_name,
         kind=kind,
         body=body,
         seq=seq,

@@ -7,9 +7,11 @@ has a new message, it reads the new messages once, on the process's one reader t
 each once and hands them to every stream of the circle. When a key, a session or a circle
 changes, it checks the affected streams' standing in a few batched queries and ends those that
 may not go on, with the reason. When a circle's rhythm changes (rhythm.actions), it tells the
-circle's streams, which send `event: rhythm` and go on. Every STREAM_AUDIT_SECONDS it checks
-all of them, to catch changes made behind the app's back. Database work grows with circles
-that have news, not with listeners.
+circle's streams, which send `event: rhythm` and go on; when its voice changes (a response, a
+signal, who is there), the facilitator's streams and the one person's send `event: voice`.
+Every STREAM_AUDIT_SECONDS it checks all of them, to catch changes made behind the app's back,
+and renews their visits to the room (facilitation.presence) in one UPDATE. Database work grows
+with circles that have news, not with listeners.
 
 Streams never trust the hub for completeness: each sends only sequence numbers above the last
 it sent, and reads its own backlog after subscribing, so a late or repeated hand-over can cost
@@ -26,13 +28,16 @@ from live.changes import session_digest
 from live.feed import ChangeFeed, in_reader_thread
 from live.models import Change
 
-from . import standing
+from . import presence, standing
 from .selectors import encoded_messages_after
 
 log = logging.getLogger(__name__)
 
 BATCH = 500
 RETRY_READ_SECONDS = 1.0
+# The events that tell a page to read something again (facilitation.stream sends them).
+RHYTHM = "rhythm"
+VOICE = "voice"
 
 
 class Stream:
@@ -44,22 +49,23 @@ class Stream:
         self.pending = []
         self.end = None  # a standing.EndReason once the stream must end
         self.restart = False  # close without an end: the client reconnects and re-reads
-        self.rhythm_changed = False  # the page must read its circle's rhythm again
+        self.nudges = set()  # what the page must read again: RHYTHM, VOICE
+        self.visit_id = None  # its visit to the room (facilitation.presence), once recorded
         self._event = asyncio.Event()
 
     def deliver(self, events):
         self.pending.extend(events)
         self._event.set()
 
-    def nudge(self):
-        """The circle's rhythm changed. Several changes before the stream next writes are one
-        event: the page reads the whole rhythm anyway."""
-        self.rhythm_changed = True
+    def nudge(self, name):
+        """Something the page reads for itself changed (RHYTHM, VOICE). Several changes before
+        the stream next writes are one event: the page reads the whole of it anyway."""
+        self.nudges.add(name)
         self._event.set()
 
-    def take_nudge(self):
-        nudged, self.rhythm_changed = self.rhythm_changed, False
-        return nudged
+    def take_nudges(self):
+        nudges, self.nudges = sorted(self.nudges), set()
+        return nudges
 
     def finish(self, reason):
         if self.end is None:
@@ -216,7 +222,13 @@ class Hub:
             elif kind == Change.Kind.RHYTHM and circle_id in self.channels:
                 # Nothing to read or check here: the page reads the rhythm itself.
                 for stream in list(self.channels[circle_id].streams):
-                    stream.nudge()
+                    stream.nudge(RHYTHM)
+            elif kind == Change.Kind.VOICE and circle_id in self.channels:
+                # Only the facilitator's pages, and the page of the person it concerns: a
+                # participant hears nothing of the others' voice.
+                for stream in list(self.channels[circle_id].streams):
+                    if stream.holder.is_facilitator or stream.holder.key_id == key_id:
+                        stream.nudge(VOICE)
             elif kind == Change.Kind.EPOCH:
                 await self._on_resync(epoch_changed=True)
         if suspects:
@@ -258,6 +270,21 @@ class Hub:
                 await self._check(self.streams())
             except Exception:
                 log.exception("live hub: checking open streams failed; trying again later")
+            try:
+                await self._renew_visits(self.streams())
+            except Exception:
+                log.exception("live hub: renewing who is in the room failed; trying again later")
+
+    async def _renew_visits(self, streams):
+        """The open streams are still in the room (facilitation.presence): one UPDATE."""
+        visits = [s.visit_id for s in streams if s.visit_id is not None]
+        if visits:
+            await in_reader_thread(
+                presence.seen,
+                visits,
+                {s.holder.key_id for s in streams},
+                {s.holder.circle_id for s in streams},
+            )
 
 
 hub = Hub()

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from ic_core.fields import StrictCharField
 
-from .models import MAX_BODY_LENGTH, Kind, Message
+from .models import MAX_BODY_LENGTH, POSTABLE_KINDS, Message
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -60,7 +60,7 @@ class MessagePageSerializer(serializers.Serializer):
 
 class PostMessageSerializer(serializers.Serializer):
     circle = StrictCharField(max_length=64)
-    kind = serializers.ChoiceField(choices=Kind.choices)
+    kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in POSTABLE_KINDS])
     body = StrictCharField(max_length=MAX_BODY_LENGTH, trim_whitespace=False)
 
     def validate_body(self, value):

@@ -15,10 +15,13 @@ one connection; once open it waits on the hub (ic_core.asgi runs these requests 
 thread of their own), so streams cost neither a thread nor a database connection.
 """
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import logging
 import re
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,8 +39,8 @@ from ic_core.exceptions import ApiError
 from live.changes import current_epoch
 from live.feed import in_reader_thread
 
-from . import standing
-from .hub import Stream, hub
+from . import presence, standing
+from .hub import RHYTHM, VOICE, Stream, hub
 from .selectors import encoded_messages_after
 
 log = logging.getLogger(__name__)
@@ -71,6 +74,8 @@ class Opening:
     epoch: str
     key_expires_at: datetime | None
     video_room: str
+    person: str
+    role: str
 
 
 def open_stream(session, slug, after):
@@ -95,7 +100,14 @@ def open_stream(session, slug, after):
         return not_visible(slug)
     holder = standing.Holder(key.pk, session.session_key, circle.pk, key.is_facilitator)
     return Opening(
-        holder, after, circle.last_seq, current_epoch(), key.expires_at, room_tag(circle)
+        holder,
+        after,
+        circle.last_seq,
+        current_epoch(),
+        key.expires_at,
+        room_tag(circle),
+        key.display_name,
+        key.role,
     )
 
 
@@ -109,8 +121,9 @@ def event(name, data):
     return f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
 
 
-# The circle's session, timer, run sheet or schedule changed: GET /api/circles/<slug>/rhythm/.
-RHYTHM_EVENT = event("rhythm", {})
+# What a page must read again: `rhythm`, the circle's session, timer, run sheet or schedule
+# (GET /api/circles/<slug>/rhythm/); `voice`, its responses, signals or who is there (voice).
+NUDGES = {name: event(name, {}) for name in (RHYTHM, VOICE)}
 
 
 def end_event(reason):
@@ -131,53 +144,81 @@ def unsent(events, sent):
     return b"".join(chunk), sent
 
 
+@asynccontextmanager
+async def in_the_room(stream, opening):
+    """The stream's holder is in the circle's room while it is open (facilitation.presence).
+    Presence is a record, not a gate: if the database cannot take it, the stream goes on."""
+    holder = opening.holder
+    try:
+        stream.visit_id = await in_reader_thread(
+            presence.entered_room, holder.circle_id, holder.key_id, opening.person, opening.role
+        )
+    except DatabaseError:
+        log.warning("live stream: could not record who entered the room", exc_info=True)
+    try:
+        yield
+    finally:
+        if stream.visit_id is not None:
+            # Shielded: the stream ends by cancellation when its client goes, and the visit
+            # must end all the same.
+            with contextlib.suppress(DatabaseError, asyncio.CancelledError):
+                await asyncio.shield(in_reader_thread(presence.left_room, stream.visit_id))
+
+
 async def event_stream(opening):
     yield f"retry: {RETRY_MS}\n\n".encode()
     stream = Stream(opening.holder)
     with hub.subscribe(stream, opening.last_seq):
-        # The hello only once every later change will reach this stream: the page reads the
-        # rhythm again at each hello, so a change is never lost between the two.
-        if not await hub.following(FOLLOW_WAIT_SECONDS):
-            log.warning("live stream: the change feed has not started; opening anyway")
-        yield event(
-            "hello",
-            {
-                "epoch": opening.epoch,
-                "last_seq": opening.last_seq,
-                "video_room": opening.video_room,
-            },
+        async with in_the_room(stream, opening):
+            async for chunk in subscribed_events(stream, opening):
+                yield chunk
+
+
+async def subscribed_events(stream, opening):
+    """The hello, the backlog, then what the hub hands the subscribed stream, until it ends."""
+    # The hello only once every later change will reach this stream: the page reads the
+    # rhythm again at each hello, so a change is never lost between the two.
+    if not await hub.following(FOLLOW_WAIT_SECONDS):
+        log.warning("live stream: the change feed has not started; opening anyway")
+    yield event(
+        "hello",
+        {
+            "epoch": opening.epoch,
+            "last_seq": opening.last_seq,
+            "video_room": opening.video_room,
+        },
+    )
+    sent = opening.after
+    # Subscribed first, then the backlog: whatever is posted meanwhile waits in the
+    # stream, and numbers already sent are skipped, so nothing is lost or doubled.
+    while True:
+        backlog = await in_reader_thread(
+            encoded_messages_after, opening.holder.circle_id, sent, BACKLOG_BATCH
         )
-        sent = opening.after
-        # Subscribed first, then the backlog: whatever is posted meanwhile waits in the
-        # stream, and numbers already sent are skipped, so nothing is lost or doubled.
-        while True:
-            backlog = await in_reader_thread(
-                encoded_messages_after, opening.holder.circle_id, sent, BACKLOG_BATCH
-            )
-            if backlog:
-                yield b"".join(data for _, data in backlog)
-                sent = backlog[-1][0]
-            if len(backlog) < BACKLOG_BATCH:
-                break
-        while True:
-            fresh, sent = unsent(stream.take(), sent)
-            if fresh:
-                yield fresh
-            if stream.take_nudge():
-                yield RHYTHM_EVENT
-            if stream.end is not None:
-                yield end_event(stream.end)
-                return
-            if stream.restart:
-                yield f"retry: {RESTART_RETRY_MS}\n\n".encode()
-                return
-            left = seconds_until(opening.key_expires_at)
-            if left is not None and left <= 0:
-                yield end_event(standing.KEY_EXPIRED)
-                return
-            timeout = settings.STREAM_HEARTBEAT_SECONDS
-            if not await stream.wait(timeout if left is None else min(timeout, left)):
-                yield b": heartbeat\n\n"
+        if backlog:
+            yield b"".join(data for _, data in backlog)
+            sent = backlog[-1][0]
+        if len(backlog) < BACKLOG_BATCH:
+            break
+    while True:
+        fresh, sent = unsent(stream.take(), sent)
+        if fresh:
+            yield fresh
+        for name in stream.take_nudges():
+            yield NUDGES[name]
+        if stream.end is not None:
+            yield end_event(stream.end)
+            return
+        if stream.restart:
+            yield f"retry: {RESTART_RETRY_MS}\n\n".encode()
+            return
+        left = seconds_until(opening.key_expires_at)
+        if left is not None and left <= 0:
+            yield end_event(standing.KEY_EXPIRED)
+            return
+        timeout = settings.STREAM_HEARTBEAT_SECONDS
+        if not await stream.wait(timeout if left is None else min(timeout, left)):
+            yield b": heartbeat\n\n"
 
 
 async def message_stream(request):

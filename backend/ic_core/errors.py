@@ -92,7 +92,7 @@ def api_exception_handler(exc, context):
         if isinstance(exc, exceptions.ParseError):
             reason = detail.removeprefix("JSON parse error - ")
             detail = f"The request body is not valid JSON ({reason})."
-        if isinstance(exc, exceptions.Throttled):
+        if isinstance(exc, exceptions.Throttled) and not getattr(exc, "error_code", None):
             detail = f"Too many attempts. Try again in {math.ceil(exc.wait or 1)} seconds."
         body = {"error": code, "detail": str(detail)}
     response.data = {k: v for k, v in body.items() if v is not None}

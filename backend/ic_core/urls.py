@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/auth/", include("access.urls")),
     path("api/circles/", include("circles.urls")),
     path("api/circles/", include("rhythm.urls")),
+    path("api/circles/", include("voice.urls")),
     path("api/calendar/", include(calendar_urlpatterns)),
     path("api/messages/", include("facilitation.urls")),
     path("api/jitsi/", include("jitsi_integration.urls")),

@@ -48,6 +48,12 @@ def rhythm_changed(circle_id):
     _record(Change.Kind.RHYTHM, circle_id=circle_id)
 
 
+def voice_changed(circle_id, key_id=None):
+    """A response, a signal or who is present changed: the circle's facilitators (and the key
+    it concerns, if any) read the voice again."""
+    _record(Change.Kind.VOICE, circle_id=circle_id, key_id=key_id)
+
+
 @transaction.atomic
 def database_replaced():
     """After a restore: a new epoch, so open pages notice that numbers may have gone back."""

@@ -24,6 +24,7 @@ class Change(models.Model):
         EPOCH = "epoch", "The database was replaced (restored)"
         ROOM = "room", "A circle's video call moved to a new room"
         RHYTHM = "rhythm", "A circle's session, timer, run sheet or schedule changed"
+        VOICE = "voice", "A response, a signal or who is present changed in a circle"
 
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -5,7 +5,9 @@ live (the change log) builds on nothing of ours; access holds the keys and the s
 start; circles, facilitation and jitsi_integration build on it (a circle's keys are managed in
 circles.key_views, its key commands are circles' too); rhythm (schedule, sessions, timer, run
 sheet, calendars) builds on all of those: it posts through facilitation, finds circles through
-circles.lookup. Nothing below imports rhythm, except the two modules of circles that make a
+circles.lookup. voice (responses, signals, attendance) builds on rhythm and facilitation's
+presence records; nothing of the API imports it (the backup scheduler runs its pruning).
+Nothing below imports rhythm, except the two modules of circles that make a
 circle's API page (views, serializers), which show its schedule as they show facilitation's
 current prompt. An import the other way would tie the apps in a knot again (issue 14).
 """
@@ -19,17 +21,28 @@ BACKEND = Path(__file__).resolve().parents[2] / "backend"
 
 # app -> the apps it must not import: those that build on it.
 MUST_NOT_IMPORT = {
-    "live": {"access", "circles", "facilitation", "jitsi_integration", "rhythm"},
-    "access": {"circles", "facilitation", "jitsi_integration", "rhythm"},
-    "facilitation": {"rhythm"},
-    "jitsi_integration": {"rhythm"},
+    "live": {"access", "circles", "facilitation", "jitsi_integration", "rhythm", "voice"},
+    "access": {"circles", "facilitation", "jitsi_integration", "rhythm", "voice"},
+    "circles": {"voice"},
+    "facilitation": {"rhythm", "voice"},
+    "jitsi_integration": {"rhythm", "voice"},
+    "rhythm": {"voice"},
 }
 # (app, app it builds under) -> the only files of app that may import it.
 ONLY_FROM = {
     ("circles", "rhythm"): {"circles/views.py", "circles/serializers.py"},
 }
 # The apps behind the API. (operations' backup modules import each other lazily, by design.)
-API_APPS = ("ic_core", "live", "access", "circles", "facilitation", "jitsi_integration", "rhythm")
+API_APPS = (
+    "ic_core",
+    "live",
+    "access",
+    "circles",
+    "facilitation",
+    "jitsi_integration",
+    "rhythm",
+    "voice",
+)
 
 
 def imported_apps(source):

@@ -7,9 +7,11 @@ Policy under test:
   calendar feed of a subscribe link, whose token is its key (404 for everyone without one).
 - A circle the session may not see is 404, never 403: its existence is not leaked.
 - A participant of A may read A (circle, messages, stream, Jitsi config, sessions, rhythm,
-  calendar), tell it their timer reached zero, and make or revoke their own calendar link;
+  calendar, their own voice), tell it their timer reached zero, make or revoke their own
+  calendar link, respond, raise and lower their signals and say whether they are in the call;
   facilitator actions on A (change or delete it, its keys, posting messages, its sessions, timer,
-  run sheet and schedule) are 403 for them.
+  run sheet and schedule, reading and sharing responses, presence and attendance) are 403 for
+  them. Responding and raising signals are a participant's: 403 for the facilitator.
 - Creating a circle is for facilitators (participants 403).
 - Every error body is exactly {"error": <code>, "detail": <sentence>}.
 
@@ -24,12 +26,14 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from voice.actions import raise_signal, respond
+from voice.models import PromptResponse, Signal
 
 from access.models import AccessKey
 from circles.models import Circle
 from facilitation.actions import post_message
-from facilitation.models import Kind, Message
-from rhythm.actions import add_item, start_session
+from facilitation.models import Kind, Message, Visit
+from rhythm.actions import add_item, end_session, start_session
 from rhythm.models import CalendarLink, RunSheetItem, Schedule, Session, Timer
 
 # The stream's checks run on the live reader's thread, which sees only committed data.
@@ -48,6 +52,7 @@ ANNOUNCEMENT_A = "Announcement only circle A may read: the kettle is in room 4."
 PROMPT_A = "Prompt only circle A may read: what surprised you this week?"
 ANNOUNCEMENT_B = "Announcement of circle B."
 RUN_SHEET_A = "Run sheet prompt only circle A's facilitator may read."
+RESPONSE_A = "A response only circle A's facilitator (and its author) may read."
 
 ERROR_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found"}
 
@@ -58,8 +63,9 @@ ITEM_IDS = "<the ids of A's run sheet items>"
 
 @dataclass(frozen=True)
 class Row:
-    """One endpoint as the matrix asks it: `{slug}`, `{key_id}` and `{item_id}` are filled in
-    per request. `prepare` names what must be true of circle A first (PREPARATIONS)."""
+    """One endpoint as the matrix asks it: `{slug}` and the ids (`{key_id}`, `{item_id}`,
+    `{response_id}`, `{signal_id}`, `{session_id}`) are filled in per request. `prepare` names
+    what must be true of circle A first (PREPARATIONS)."""
 
     label: str
     method: str
@@ -71,8 +77,8 @@ class Row:
     names_circle: bool = False
     prepare: str | None = None
 
-    def url(self, slug=SLUG_A, key_id=0, item_id=0):
-        return self.path.format(slug=slug, key_id=key_id, item_id=item_id)
+    def url(self, slug=SLUG_A, **ids):
+        return self.path.format(slug=slug, **ids)
 
     def payload(self, slug=SLUG_A, item_ids=()):
         if self.body is None:
@@ -312,6 +318,73 @@ ROWS = [
         write=True,
         names_circle=True,
     ),
+    # The participants' voice (voice.views).
+    Row(
+        "GET voice of A",
+        "get",
+        "/api/circles/{slug}/voice/",
+        statuses(401, 403, 200, 404),
+        names_circle=True,
+    ),
+    Row("GET own voice in A", "get", "/api/circles/{slug}/voice/mine/", READ_A, names_circle=True),
+    Row(
+        "POST response in A",
+        "post",
+        "/api/circles/{slug}/responses/",
+        statuses(401, 201, 403, 404),
+        body={"body": "An answer"},
+        write=True,
+        names_circle=True,
+    ),
+    Row(
+        "POST share a response of A",
+        "post",
+        "/api/circles/{slug}/responses/{response_id}/share/",
+        statuses(401, 403, 200, 404),
+        body={"as": "anonymous"},
+        write=True,
+        names_circle=True,
+    ),
+    Row(
+        "POST signal in A",
+        "post",
+        "/api/circles/{slug}/signals/",
+        statuses(401, 201, 403, 404),
+        body={"kind": "moment"},
+        write=True,
+        names_circle=True,
+    ),
+    Row(
+        "DELETE the participant's signal in A",
+        "delete",
+        "/api/circles/{slug}/signals/{signal_id}/",
+        statuses(401, 204, 204, 404),
+        write=True,
+        names_circle=True,
+    ),
+    Row(
+        "PUT in the call of A",
+        "put",
+        "/api/circles/{slug}/presence/call/",
+        statuses(401, 204, 204, 404),
+        body={"in_call": True},
+        write=True,
+        names_circle=True,
+    ),
+    Row(
+        "GET attendance of a session of A",
+        "get",
+        "/api/circles/{slug}/sessions/{session_id}/attendance/",
+        statuses(401, 403, 200, 404),
+        names_circle=True,
+    ),
+    Row(
+        "GET attendance CSV of A",
+        "get",
+        "/api/circles/{slug}/attendance.csv",
+        statuses(401, 403, 200, 404),
+        names_circle=True,
+    ),
     Row(
         "GET calendar feed with an unknown token",
         "get",
@@ -354,10 +427,16 @@ def _public_jitsi(settings):
 @pytest.fixture
 def world(circle_a, circle_b, facilitator_a, participant_a, facilitator_b):
     """Circles A and B, their keys, and messages posted in each (A's are what must not leak)."""
+    # An ended session of A, with its register; what follows is posted after it.
+    session = start_session(circle_a, facilitator_a.record)
+    end_session(circle_a)
     post_message(circle_a, facilitator_a.record, Kind.ANNOUNCEMENT, ANNOUNCEMENT_A)
     post_message(circle_a, facilitator_a.record, Kind.PROMPT, PROMPT_A)
     post_message(circle_b, facilitator_b.record, Kind.ANNOUNCEMENT, ANNOUNCEMENT_B)
     item = add_item(circle_a, "prompt", RUN_SHEET_A, None)
+    # A response to PROMPT_A and a raised hand (the ended session came first).
+    response = respond(circle_a, participant_a.record, RESPONSE_A)
+    signal, _ = raise_signal(circle_a, participant_a.record, "hand")
     circle_a.refresh_from_db()
     return {
         "circle_a": circle_a,
@@ -366,6 +445,9 @@ def world(circle_a, circle_b, facilitator_a, participant_a, facilitator_b):
         "participant_a": participant_a,
         "facilitator_b": facilitator_b,
         "item_a": item,
+        "session_a": session,
+        "response_a": response,
+        "signal_a": signal,
     }
 
 
@@ -409,6 +491,7 @@ def secrets_of_a(world):
         "facilitator label": world["facilitator_a"].record.label,
         "participant label": world["participant_a"].record.label,
         "run sheet": RUN_SHEET_A,
+        "response": RESPONSE_A,
     }
 
 
@@ -417,7 +500,14 @@ def secrets_of_a(world):
 
 def request(client, row, world, slug=SLUG_A):
     item = world["item_a"]
-    url = row.url(slug, key_id=world["participant_a"].record.pk, item_id=item.pk)
+    url = row.url(
+        slug,
+        key_id=world["participant_a"].record.pk,
+        item_id=item.pk,
+        response_id=world["response_a"].pk,
+        signal_id=world["signal_a"].pk,
+        session_id=world["session_a"].pk,
+    )
     if row.method == "get":
         return client.get(url)
     item_ids = RunSheetItem.objects.filter(circle_id=item.circle_id).values_list("pk", flat=True)
@@ -482,6 +572,9 @@ def snapshot():
             list(model.objects.order_by("pk").values())
             for model in (Schedule, Session, Timer, RunSheetItem, CalendarLink)
         ],
+        "voice": [
+            list(model.objects.order_by("pk").values()) for model in (PromptResponse, Signal, Visit)
+        ],
     }
 
 
@@ -543,6 +636,7 @@ def test_the_leak_check_sees_a_where_a_may_be_seen(world, as_persona, secrets_of
             "/api/messages/?circle=circle-a",
             "/api/jitsi/config/?circle=circle-a",
             "/api/circles/circle-a/run-sheet/",
+            "/api/circles/circle-a/voice/",
         )
     )
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "circles",
     "facilitation",
     "rhythm",
+    "voice",
     "jitsi_integration",
     "operations",
 ]
@@ -149,6 +150,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "facilitation.models.Kind",
         "RunSheetItemKindEnum": "rhythm.models.ItemKind",
+        "PostableKindEnum": "facilitation.models.POSTABLE_KINDS",
+        "SignalKindEnum": "voice.models.SignalKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -172,6 +175,12 @@ STREAM_POLL_SECONDS = env.float("IC_STREAM_POLL_INTERVAL", default=0.02)
 # circles behind its open streams are still good: a safety net for changes made outside the
 # app's actions (the actions themselves end streams at once).
 STREAM_AUDIT_SECONDS = env.float("IC_STREAM_AUDIT_INTERVAL", default=30.0)
+
+# PARTICIPANTS' VOICE (docs/voice-api.md): responses and signals a participant may send per
+# window, and how long attendance, signals and unshared responses are kept (prune_voice).
+RESPONSE_LIMIT = env.positive_int("IC_RESPONSE_LIMIT", default=10)
+RESPONSE_WINDOW = env.positive_int("IC_RESPONSE_WINDOW", default=60)
+VOICE_RETENTION_DAYS = env.positive_int("IC_VOICE_RETENTION_DAYS", default=90)
 
 # JITSI
 # Modes: public (no JWT, e.g. meet.jit.si), token (self-hosted, HS256), jaas (8x8, RS256).

@@ -50,6 +50,16 @@ class Env(environ.Env):
                 f"Set {var} to {expected}; see backend/.env.example."
             ) from exc
 
+    def positive_int(self, var, default):
+        """A whole number of 1 or more: 0 or less would quietly switch what it bounds off."""
+        value = self.int(var, default=default)
+        if value < 1:
+            raise ImproperlyConfigured(
+                f"{var}={os.environ.get(var, '')!r} is not a whole number of 1 or more. "
+                f"Set {var} to 1 or more; see backend/.env.example."
+            )
+        return value
+
     def networks(self, var, default):
         """A comma-separated list of IP addresses and networks (CIDR), as network strings:
         `127.0.0.1, 10.203.0.0/24` is ["127.0.0.1/32", "10.203.0.0/24"]."""

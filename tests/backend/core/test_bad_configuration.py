@@ -15,6 +15,9 @@ BAD = [
     ("IC_KEY_FAILURE_LIMIT", "ten", "is not a whole number"),
     ("IC_STREAM_POLL_INTERVAL", "fast", "is not a number"),
     ("DEBUG", "ture", "is not true or false"),
+    ("IC_RESPONSE_LIMIT", "0", "is not a whole number of 1 or more"),
+    ("IC_VOICE_RETENTION_DAYS", "-5", "is not a whole number of 1 or more"),
+    ("IC_RESPONSE_WINDOW", "a minute", "is not a whole number"),
 ]
 
 

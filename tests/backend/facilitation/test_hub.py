@@ -68,7 +68,8 @@ class Reader:
 
     async def next_message(self, timeout=5):
         name, _, data, _ = await self.next(timeout)
-        while name == "hello":
+        # A facilitator's stream hears people come and go (voice): not messages.
+        while name in ("hello", "voice"):
             name, _, data, _ = await self.next(timeout)
         assert name == "message", (name, data)
         return data
@@ -351,3 +352,74 @@ def test_a_change_right_after_the_hello_reaches_a_stream_of_a_worker_just_starte
         return name
 
     assert run(scenario) == "rhythm"
+
+
+def test_a_voice_change_reaches_the_facilitator_and_the_person_it_concerns_only(room):
+    from voice.actions import lower_signal, raise_signal
+
+    ana, ben = room.people[:2]
+
+    async def scenario():
+        fay, _ = await opened(room.fay, "hub-circle")
+        ana_reader, _ = await opened(ana, "hub-circle")
+        ben_reader, _ = await opened(ben, "hub-circle")
+        for reader in (fay, ana_reader, ben_reader):
+            assert (await reader.next())[0] == "hello"
+        await asyncio.sleep(0.2)
+        # Entering the room is news for the facilitator; drain it.
+        while not fay.events.empty():
+            await fay.next()
+        signal, _ = await sync_to_async(raise_signal)(room.circle, ana, "hand")
+        fay_got = (await fay.next())[0]
+        await sync_to_async(lower_signal)(signal)
+        ana_got = (await ana_reader.next())[0]
+        await asyncio.sleep(0.3)
+        ben_quiet = ben_reader.events.empty()
+        for reader in (fay, ana_reader, ben_reader):
+            await reader.close()
+        return fay_got, ana_got, ben_quiet
+
+    fay_got, ana_got, ben_quiet = run(scenario)
+    assert (fay_got, ana_got, ben_quiet) == ("voice", "voice", True)
+
+
+def test_a_stream_is_a_visit_to_the_room_from_open_to_close(room):
+    from facilitation.models import Place, Visit
+    from facilitation.presence import set_in_call
+
+    person = room.people[0]
+
+    async def scenario():
+        reader, _ = await opened(person, "hub-circle")
+        assert (await reader.next())[0] == "hello"
+        during = await sync_to_async(list)(Visit.objects.filter(key=person).open())
+        await sync_to_async(set_in_call)(room.circle, person, True)
+        await reader.close()
+        await asyncio.sleep(0.2)
+        return during
+
+    during = run(scenario)
+    assert [(v.place, v.person) for v in during] == [(Place.ROOM, person.display_name)]
+    visits = Visit.objects.filter(key=person).order_by("place")
+    assert [v.place for v in visits] == [Place.CALL, Place.ROOM]
+    # Closing the last stream left the room, and the call with it.
+    assert all(v.left_at is not None for v in visits)
+
+
+def test_the_audit_keeps_open_visits_seen(room, settings):
+    from facilitation.models import Visit
+
+    settings.STREAM_AUDIT_SECONDS = 0.2
+    person = room.people[0]
+
+    async def scenario():
+        reader, _ = await opened(person, "hub-circle")
+        assert (await reader.next())[0] == "hello"
+        first = await sync_to_async(Visit.objects.get)(key=person)
+        await asyncio.sleep(0.7)
+        later = await sync_to_async(Visit.objects.get)(key=person)
+        await reader.close()
+        return first.seen_at, later.seen_at
+
+    first, later = run(scenario)
+    assert later > first

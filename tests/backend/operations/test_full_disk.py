@@ -1,6 +1,6 @@
 """A backup into a full disk, on SQLite and on PostgreSQL: one sentence that says so, a non-zero
 exit, and nothing left in the folder that list_backups or pruning would count, nor a
-temporary file. The disk is real: a 256 KB tmpfs (the small_disk fixture), and the database
+temporary file. The disk is real: a 384 KB tmpfs (the small_disk fixture), and the database
 holds some 600 KB that do not compress."""
 
 import pytest

@@ -236,3 +236,45 @@ def test_it_reads_the_interval_from_ic_backup_interval(operator, scheduler):
 
     assert (scheduled["interval_seconds"], scheduled["keep"]) == (7200, 3)
     assert run.stop()[0] == 0
+
+
+# An old attendance record and an old private response, past IC_VOICE_RETENTION_DAYS.
+EXPIRED_VOICE = """
+from datetime import timedelta
+from django.utils import timezone
+from access.models import AccessKey
+from circles.models import Circle
+from facilitation import presence
+from facilitation.actions import post_message
+from facilitation.models import Message, Visit
+from voice.models import PromptResponse
+
+circle = Circle.objects.get(slug="demo")
+fay = AccessKey.objects.filter(role="facilitator").first()
+pat = AccessKey.objects.filter(role="participant").first()
+long_ago = timezone.now() - timedelta(days=400)
+presence.left_room(presence.entered_room(circle.pk, pat.pk, "Pat", "participant"))
+Visit.objects.update(joined_at=long_ago, left_at=long_ago, seen_at=long_ago)
+prompt = post_message(circle, fay, "prompt", "Long ago")
+PromptResponse.objects.create(
+    circle=circle, prompt=prompt, author=pat, author_name="Pat", body="Expired words",
+    created_at=long_ago,
+)
+"""
+
+
+@pytest.mark.sqlite
+def test_what_has_expired_is_pruned_before_the_backup_and_is_not_in_it(operator, scheduler):
+    operator.ok("seed_demo")
+    operator.ok("shell", "--no-imports", "-c", EXPIRED_VOICE)
+
+    run = scheduler(operator, "--interval", "3600")
+    pruned = run.next_line("expired records pruned")
+    made = run.next_line("backup made")
+    run.stop()
+
+    assert pruned["deleted"] == {"visits": 1, "signals": 0, "responses": 1}
+    backup = Path(made["file"])
+    assert operator.query("SELECT count(*) FROM voice_promptresponse") == [(0,)]
+    assert operator.query("SELECT count(*) FROM voice_promptresponse", db=backup) == [(0,)]
+    assert operator.query("SELECT count(*) FROM facilitation_visit", db=backup) == [(0,)]
