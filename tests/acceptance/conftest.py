@@ -45,6 +45,7 @@ from acceptance.steps.replica_steps import *  # noqa: F403
 from acceptance.steps.repository_steps import *  # noqa: F403
 from acceptance.steps.rhythm_steps import *  # noqa: F403
 from acceptance.steps.video_steps import *  # noqa: F403
+from acceptance.steps.voice_steps import *  # noqa: F403
 from support import modes, paths, postgres
 from support.jitsi_standin import JitsiStandIn
 from support.selection import deselect

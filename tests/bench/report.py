@@ -122,7 +122,17 @@ COMMON_HEAD = [
     ("mode", lambda r: r["mode"]),
     ("via", lambda r: r["via"]),
 ]
+
+
+def voice_sent(row):
+    """Responses and signals sent beside the scenario (--voice-rate), and how many failed."""
+    if "voice_sent" not in row:
+        return "-"
+    return f"{row['voice_sent']} ({row['voice_failed']} failed)"
+
+
 COMMON_TAIL = [
+    ("voice sent", voice_sent),
     ("DB conns", db_connections),
     ("threads/worker", lambda r: str(r.get("threads_per_worker") or "-")),
     ("RSS MB/worker", lambda r: number(r.get("rss_mb_per_worker"), 0)),

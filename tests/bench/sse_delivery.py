@@ -11,6 +11,10 @@ PostgreSQL; each of them direct and through Caddy (caddy/Caddyfile). The scenari
               again, i.e. until a message posted right after has reached every one;
 - idle:       1,000 open streams and no messages: the workers' CPU.
 
+With --voice-rate N, a participant sends N responses and signals a second beside each backend
+scenario (voice_load.py): the figures then include what the participants' voice costs. Presence
+is always on: every stream that opens or closes is a visit to the room.
+
 For each: p50 / p95 / max from POST sent to event received, deliveries received / expected, the
 ratio to the bare broadcaster's p95 (same scenario, same way in), peak database connections,
 threads and RSS per worker; the targets (report.py) beside each figure with ✓ or ✗.
@@ -44,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import metrics, report, scenarios
 from bench.listeners import ListenerProcess, raise_open_file_limit
 from bench.systems import backend_system, bare_system, through_caddy, unavailable
+from bench.voice_load import VoiceLoad
 
 SCENARIOS = ("one-circle", "circles", "reconnect", "idle")
 CHOICES = {
@@ -101,6 +106,12 @@ def parse_options(argv=None):
     parser.add_argument("--idle-seconds", type=float, help="how long idle CPU is measured")
     parser.add_argument("--messages", type=int, help="posts per one-circle scenario")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (IC_WORKERS)")
+    parser.add_argument(
+        "--voice-rate",
+        type=float,
+        default=0.0,
+        help="responses and signals per second sent beside each backend scenario (voice_load.py)",
+    )
     parser.add_argument(
         "--timeout",
         type=float,
@@ -163,9 +174,12 @@ def run_scenario(system, fleet, options, scenario):
     started = time.monotonic()
     try:
         client = metrics.CpuMeter(fleet.psutil_process)
-        with metrics.Sampler(system) as sampler:
+        voice = voice_beside(system, options)
+        with metrics.Sampler(system) as sampler, voice or nullcontext():
             row.update(function(system, fleet, options, **kwargs))
         row.update(sampler.peaks(), client_cpu_percent=client.percent())
+        if voice is not None:
+            row.update(voice.figures())
     except Exception as error:  # reported in the row; the next scenario runs
         row["error"] = f"{type(error).__name__}: {error}"
     finally:
@@ -174,6 +188,15 @@ def run_scenario(system, fleet, options, scenario):
     failed = f"  ({row['error']})" if "error" in row else ""
     progress(f"  done in {time.monotonic() - started:.1f} s{failed}")
     return row
+
+
+def voice_beside(system, options):
+    """The voice load for a backend scenario (--voice-rate), its prompt pinned; None without."""
+    if not options.voice_rate or system.participant is None:
+        return None
+    load = VoiceLoad(system.url, system.participant, system.facilitator, options.voice_rate)
+    load.pin_prompt()
+    return load
 
 
 @contextmanager

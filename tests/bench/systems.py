@@ -42,6 +42,8 @@ PRODUCTION_ENV = {
     "IC_SECURE_SSL_REDIRECT": "False",
     "IC_SECURE_COOKIES": "False",
     "IC_HSTS_SECONDS": "0",
+    # One participant's key sends the whole --voice-rate load: no per-person limit on it.
+    "IC_RESPONSE_LIMIT": "1000000000",
 }
 
 # Run with the backend's environment by `manage.py shell -c`: every circle in one process, one
@@ -73,6 +75,9 @@ class System:
     poster: Poster
     workers: Callable[[], list]  # the psutil.Process of each worker, now
     db_connections: Callable[[], tuple] = lambda: (None, None)  # (total, most in one worker)
+    # The participant's and the facilitator's cookies (voice_load.py); none for the bare one.
+    participant: dict | None = None
+    facilitator: dict | None = None
 
 
 def unavailable(mode, via):
@@ -171,6 +176,8 @@ def backend_system(mode, folder, workers, circles):
                     poster,
                     worker_processes,
                     counter,
+                    participant,
+                    facilitator,
                 )
             finally:
                 counter.close()

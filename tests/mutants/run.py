@@ -8,7 +8,7 @@ changed, the SPA rebuilt when the breakage is in frontend/, the scenario run aga
 is caught when its scenario fails, survived when it passes; a breakage whose text is not in the
 file once, or whose scenario does not exist, is an error of the list.
 
-    python tests/mutants/run.py [--only NAME_PART] [--list]
+    python tests/mutants/run.py [--only NAME_PART] [--milestone NAME] [--list]
 
 Prints one line per breakage and a summary; exits 1 unless every breakage was caught.
 """
@@ -121,9 +121,15 @@ def try_one(breakage):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="run the breakages whose name contains this")
+    parser.add_argument("--milestone", help="run the breakages of this milestone (m7, rhythm, ...)")
     parser.add_argument("--list", action="store_true", help="list the breakages, run nothing")
     args = parser.parse_args(argv)
-    breakages = [b for b in load() if not args.only or args.only in b.name]
+    breakages = [
+        b
+        for b in load()
+        if (not args.only or args.only in b.name)
+        and (not args.milestone or args.milestone == b.milestone)
+    ]
     if args.list:
         for b in breakages:
             print(f"{b.milestone:5} {b.name} ({b.file}) -> {b.scenario}")

@@ -80,11 +80,28 @@ export const api = {
   // A subscribe URL that carries its own secret: answered once, and a new one revokes the old.
   createCalendarLink: (slug) => write('post', `${circlePath(slug)}calendar-link/`),
   revokeCalendarLink: (slug) => write('delete', `${circlePath(slug)}calendar-link/`),
+  // The participants' voice (docs/voice-api.md): the facilitator's view and a member's own.
+  getVoice: (slug) => read(`${circlePath(slug)}voice/`),
+  getOwnVoice: (slug) => read(`${circlePath(slug)}voice/mine/`),
+  respond: (slug, body) => write('post', `${circlePath(slug)}responses/`, { body }),
+  // as: 'named' | 'anonymous'. Answers the response, now shared.
+  shareResponse: (slug, id, as) => write('post', `${circlePath(slug)}responses/${id}/share/`, { as }),
+  // kind: 'hand' | 'here' | 'moment'. Answers the signal (the same one when it is already up).
+  raiseSignal: (slug, kind) => write('post', `${circlePath(slug)}signals/`, { kind }),
+  lowerSignal: (slug, id) => write('delete', `${circlePath(slug)}signals/${id}/`),
+  reportCall: (slug, inCall) => write('put', `${circlePath(slug)}presence/call/`, { in_call: inCall }),
+  getAttendance: (slug, sessionId) => read(`${circlePath(slug)}sessions/${sessionId}/attendance/`),
 }
 
 /** Where a member downloads the circle's sessions as an .ics file (a plain link: the session cookie goes along). */
 export function calendarFileUrl(slug) {
   return `${http.defaults.baseURL}${circlePath(slug)}calendar.ics`
+}
+
+/** Where the facilitator downloads a session's attendance as CSV (a plain link, like the calendar file). */
+export function attendanceCsvUrl(slug, sessionId) {
+  const query = new URLSearchParams({ session: String(sessionId) })
+  return `${http.defaults.baseURL}${circlePath(slug)}attendance.csv?${query}`
 }
 
 function waitPhrase(seconds) {

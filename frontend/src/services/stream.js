@@ -10,7 +10,8 @@
 // says why it ends a stream in an `end` event ({ reason, detail }) and then closes it. A `rhythm`
 // event ({}) says the circle's session, timer, run sheet or schedule changed: the caller asks for
 // them again (they are not in the stream, and an event missed while away costs nothing: each
-// hello is a reason to ask again too).
+// hello is a reason to ask again too). A `voice` event ({}) says the same of the circle's
+// responses, signals and presence, to the pages it concerns (docs/voice-api.md).
 
 export const STATES = Object.freeze({
   CONNECTING: 'connecting',
@@ -38,7 +39,8 @@ function parseData(event) {
 /**
  * Opens the stream. Callbacks: onMessage(message), onState(state), onHello({ epoch, last_seq })
  * (each time a connection opens), onEnd({ reason, detail }) (the server ended the stream; called
- * just before onState(ENDED)), onRhythm() (the circle's rhythm changed), shouldRetry() ->
+ * just before onState(ENDED)), onRhythm() (the circle's rhythm changed), onVoice() (its voice
+ * changed: responses, signals, who is in the room or the call), shouldRetry() ->
  * Promise<bool> (asked when the server refused the stream). Returns { close() }.
  */
 export function openMessageStream(
@@ -50,6 +52,7 @@ export function openMessageStream(
     onHello = () => {},
     onEnd = () => {},
     onRhythm = () => {},
+    onVoice = () => {},
     shouldRetry = async () => true,
     EventSourceImpl = EventSource,
   },
@@ -74,6 +77,7 @@ export function openMessageStream(
       if (hello) onHello(hello)
     })
     source.addEventListener('rhythm', () => onRhythm())
+    source.addEventListener('voice', () => onVoice())
     source.addEventListener('end', (event) => {
       stop()
       const { reason = null, detail = '' } = parseData(event) ?? {}

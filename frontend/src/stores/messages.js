@@ -83,6 +83,11 @@ export const useMessagesStore = defineStore('messages', () => {
   // Bumped when the circle's rhythm may have changed: a `rhythm` event, and every hello (a
   // reconnect may have missed events). The rhythm store watches it and asks again.
   const rhythmSignal = ref(0)
+  // The same for the circle's voice (responses, signals, presence): a `voice` event, every hello.
+  const voiceSignal = ref(0)
+  // Bumped at every hello: the stream (re)connected, and the server counts this page in the room
+  // again. Leaving the room left the call on the server, so a page in the call says so again.
+  const hellos = ref(0)
   let epoch = null // which numbering the shown messages belong to (changes on a restore)
   let streamAfter = 0 // the seq the current stream was opened after
   let openStream = openMessageStream
@@ -154,6 +159,8 @@ export const useMessagesStore = defineStore('messages', () => {
       onHello: (hello) => {
         if (mine !== generation) return
         rhythmSignal.value += 1
+        voiceSignal.value += 1
+        hellos.value += 1
         if (hello.video_room) videoRoom.value = hello.video_room
         if (sameNumbers(hello)) reloads = 0
         else renumbered()
@@ -163,6 +170,9 @@ export const useMessagesStore = defineStore('messages', () => {
       },
       onRhythm: () => {
         if (mine === generation) rhythmSignal.value += 1
+      },
+      onVoice: () => {
+        if (mine === generation) voiceSignal.value += 1
       },
       onState: (state) => {
         if (mine !== generation) return
@@ -293,6 +303,8 @@ export const useMessagesStore = defineStore('messages', () => {
     endReason,
     videoRoom,
     rhythmSignal,
+    voiceSignal,
+    hellos,
     follow,
     adoptPrompt,
     loadOlder,

@@ -3,6 +3,7 @@ import { computed, ref, watch } from 'vue'
 
 import { api } from '@/services/api'
 import { betterSample, clockSample } from '@/services/countdown'
+import { coalescedRefresh } from '@/services/refresh'
 
 import { useMessagesStore } from './messages'
 
@@ -26,8 +27,6 @@ export const useRhythmStore = defineStore('rhythm', () => {
   const sessionChanges = ref(0) // bumped when a session starts or ends after the first answer
   const clock = ref(null) // the best estimate so far: { offset, roundTrip }
   let generation = 0 // bumped by follow() and stop(): answers for an earlier circle stand down
-  let inFlight = null
-  let again = false
   let reportedEnd = null // the ends_at this page has told the server about
 
   const sessionOpen = computed(() => session.value !== null)
@@ -70,34 +69,21 @@ export const useRhythmStore = defineStore('rhythm', () => {
 
   function stop() {
     generation += 1
-    inFlight = null
-    again = false
+    refresher.reset()
     slug.value = null
     document.removeEventListener('visibilitychange', onVisibility)
   }
 
   /** Asks for the rhythm again. Asked while an answer is on its way: one more after it, not one each. */
-  function refresh() {
-    if (!slug.value) return Promise.resolve()
-    if (inFlight) {
-      again = true
-      return inFlight
-    }
-    const mine = generation
-    inFlight = (async () => {
-      try {
-        do {
-          again = false
-          await fetchOnce(mine)
-        } while (again && mine === generation)
-      } catch (failure) {
-        if (mine === generation) error.value = failure
-      } finally {
-        if (mine === generation) inFlight = null
-      }
-    })()
-    return inFlight
-  }
+  const refresher = coalescedRefresh({
+    ready: () => Boolean(slug.value),
+    generation: () => generation,
+    fetchOnce: (mine) => fetchOnce(mine),
+    onError: (failure) => {
+      error.value = failure
+    },
+  })
+  const refresh = refresher.refresh
 
   async function fetchOnce(mine) {
     const sentAt = Date.now()

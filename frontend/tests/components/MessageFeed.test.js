@@ -63,6 +63,17 @@ describe('MessageFeed', () => {
     expect(item.find('time').attributes('datetime')).toBe('2025-03-04T18:30:00Z')
   })
 
+  it('shows a shared response as a Response, by its author', () => {
+    const wrapper = setup([message(1, 'response', 'How quiet it was', 'A participant')])
+
+    const item = wrapper.find('[data-testid="message"]')
+    expect(item.attributes('data-kind')).toBe('response')
+    expect(item.text()).toContain('Response')
+    expect(item.text()).toContain('A participant')
+    expect(item.find('[data-testid="message-body"]').text()).toBe('How quiet it was')
+    expect(wrapper.find('[data-testid="feed-announcer"]').text()).toBe('Response from A participant: How quiet it was')
+  })
+
   it('announces the latest message in a polite live region', async () => {
     const wrapper = setup([message(1, 'announcement', 'Welcome')])
     const announcer = wrapper.find('[data-testid="feed-announcer"]')

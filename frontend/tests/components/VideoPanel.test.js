@@ -299,6 +299,71 @@ describe('VideoPanel', () => {
     expect(live).toEqual([])
   })
 
+  describe('saying whether the page is in the call', () => {
+    // The room listens (onInCall), as it does in the page: it hears the panel even as it goes.
+    let heard
+    const listening = (props = {}) => ({ onInCall: (inCall) => heard.push(inCall), ...props })
+    const said = () => heard
+    beforeEach(() => {
+      heard = []
+    })
+
+    it('says in-call on videoConferenceJoined, and not before', async () => {
+      const { wrapper, meeting } = await joined(listening())
+      expect(said()).toEqual([]) // the pre-join screen is not the call
+
+      meeting.fire('videoConferenceJoined', {})
+      await flushPromises()
+
+      expect(said()).toEqual([true])
+      wrapper.unmount()
+    })
+
+    it.each(['videoConferenceLeft', 'readyToClose'])('says out of the call on %s, once', async (event) => {
+      const { wrapper, meeting } = await joined(listening())
+      meeting.fire('videoConferenceJoined', {})
+
+      meeting.fire(event, {})
+      meeting.fire('readyToClose', {}) // Jitsi sends both on a hang-up
+      wrapper.unmount()
+
+      expect(said()).toEqual([true, false])
+    })
+
+    it('says out of the call when the panel goes while in it', async () => {
+      const { wrapper, meeting } = await joined(listening())
+      meeting.fire('videoConferenceJoined', {})
+
+      wrapper.unmount()
+
+      expect(said()).toEqual([true, false])
+    })
+
+    it('says nothing when the person never got into the call', async () => {
+      const { wrapper } = await joined(listening())
+
+      await button(wrapper, 'Cancel').trigger('click')
+      wrapper.unmount()
+
+      expect(said()).toEqual([])
+    })
+
+    it('says out, then in again, when the call moves to a new room', async () => {
+      const { wrapper, meeting } = await joined(listening({ videoRoom: 'tag-1' }))
+      meeting.fire('videoConferenceJoined', {})
+      vi.spyOn(api, 'jitsiConfig').mockResolvedValue(jitsiConfig())
+
+      await wrapper.setProps({ videoRoom: 'tag-2' })
+      await flushPromises()
+      scriptLoads()
+      await flushPromises()
+      FakeJitsiApi.instances.at(-1).fire('videoConferenceJoined', {})
+
+      expect(said()).toEqual([true, false, true])
+      wrapper.unmount()
+    })
+  })
+
   describe('when access ends', () => {
     afterEach(() => {
       vi.useRealTimers()

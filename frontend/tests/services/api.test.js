@@ -4,6 +4,7 @@ import { networkError, reply } from '../helpers/http'
 
 // api.js keeps the CSRF promise in module state: every test gets a fresh copy of the module.
 let api
+let attendanceCsvUrl
 let calendarFileUrl
 let describeError
 let ensureCsrf
@@ -27,7 +28,8 @@ const ok =
 
 beforeEach(async () => {
   vi.resetModules()
-  ;({ api, calendarFileUrl, describeError, ensureCsrf, fieldErrors, http } = await import('@/services/api'))
+  ;({ api, attendanceCsvUrl, calendarFileUrl, describeError, ensureCsrf, fieldErrors, http } =
+    await import('@/services/api'))
   seen = []
 })
 
@@ -431,6 +433,40 @@ describe('the session rhythm endpoints', () => {
       ['delete', undefined],
     ])
     expect(calendarFileUrl('a b')).toBe('/api/circles/a%20b/calendar.ics')
+  })
+})
+
+describe('the voice endpoints', () => {
+  const written = (url) => calls(url).map((config) => [config.method, config.data && JSON.parse(config.data)])
+
+  it('reads the voice, sends responses and signals, shares, lowers and reports the call', async () => {
+    http.defaults.adapter = (config) => {
+      seen.push(config)
+      return reply(config, 200, {})
+    }
+
+    await api.getVoice('demo')
+    await api.getOwnVoice('demo')
+    await api.respond('demo', 'How quiet it was')
+    await api.shareResponse('demo', 3, 'anonymous')
+    await api.raiseSignal('demo', 'hand')
+    await api.lowerSignal('demo', 9)
+    await api.reportCall('demo', true)
+    await api.getAttendance('demo', 7)
+
+    expect(written('/circles/demo/voice/')).toEqual([['get', undefined]])
+    expect(written('/circles/demo/voice/mine/')).toEqual([['get', undefined]])
+    expect(written('/circles/demo/responses/')).toEqual([['post', { body: 'How quiet it was' }]])
+    expect(written('/circles/demo/responses/3/share/')).toEqual([['post', { as: 'anonymous' }]])
+    expect(written('/circles/demo/signals/')).toEqual([['post', { kind: 'hand' }]])
+    expect(written('/circles/demo/signals/9/')).toEqual([['delete', undefined]])
+    expect(written('/circles/demo/presence/call/')).toEqual([['put', { in_call: true }]])
+    expect(written('/circles/demo/sessions/7/attendance/')).toEqual([['get', undefined]])
+    expect(seen.filter((config) => config.url === '/auth/csrf/')).toHaveLength(1)
+  })
+
+  it('names the attendance file of a session', () => {
+    expect(attendanceCsvUrl('a b', 7)).toBe('/api/circles/a%20b/attendance.csv?session=7')
   })
 })
 

@@ -184,6 +184,19 @@ describe('openMessageStream', () => {
     expect(onMessage).not.toHaveBeenCalled()
   })
 
+  it('calls onVoice for each voice event, and nothing else', () => {
+    const onVoice = vi.fn()
+    const onRhythm = vi.fn()
+    open('demo', { onVoice, onRhythm })
+
+    FakeEventSource.last.dispatch('voice', '{}')
+    FakeEventSource.last.dispatch('voice', 'not json')
+
+    expect(onVoice).toHaveBeenCalledTimes(2)
+    expect(onRhythm).not.toHaveBeenCalled()
+    expect(onMessage).not.toHaveBeenCalled()
+  })
+
   it("gives onEnd the end event's reason and detail, before the state says ended", () => {
     const onEnd = vi.fn(() => states.push('onEnd'))
     open('demo', { onEnd })

@@ -808,6 +808,26 @@ describe('messages store: the session rhythm', () => {
     expect(store.rhythmSignal).toBe(before + 2)
   })
 
+  it('signals a voice change for each voice event and each hello, and counts the hellos', async () => {
+    vi.spyOn(api, 'listMessages').mockResolvedValue(page([message(1)]))
+    const { openStream, opened } = fakeOpener()
+    await store.follow('demo', { openStream })
+    const { voiceSignal, rhythmSignal, hellos } = store
+
+    opened[0].options.onVoice()
+    expect(store.voiceSignal).toBe(voiceSignal + 1)
+    expect(store.rhythmSignal).toBe(rhythmSignal) // a voice event is not a rhythm change
+    expect(store.hellos).toBe(hellos)
+
+    opened[0].options.onHello({ epoch: 'e1', last_seq: 1 })
+    expect(store.voiceSignal).toBe(voiceSignal + 2)
+    expect(store.hellos).toBe(hellos + 1)
+
+    store.stop()
+    opened[0].options.onVoice() // a stream of the past
+    expect(store.voiceSignal).toBe(voiceSignal + 2)
+  })
+
   it('pins no prompt of an ended session: the page says there is none', async () => {
     vi.spyOn(api, 'listMessages').mockResolvedValue(
       page([message(1, 'prompt', 'Who are you today?'), message(2)], { current_prompt: null }),

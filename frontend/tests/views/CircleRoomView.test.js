@@ -6,11 +6,15 @@ import { createMemoryHistory } from 'vue-router'
 import { createAppRouter } from '@/router'
 import { api } from '@/services/api'
 import { useCirclesStore } from '@/stores/circles'
+import { useRhythmStore } from '@/stores/rhythm'
+import { useVoiceStore } from '@/stores/voice'
+import VideoPanel from '@/components/video/VideoPanel.vue'
 import CircleRoomView from '@/views/CircleRoomView.vue'
 
 import { FakeEventSource, message, page } from '../helpers/fakes'
 import { deferred, httpError } from '../helpers/http'
 import { rhythm, runSheetItem, stubRhythm } from '../helpers/rhythm'
+import { ownVoice, response, signal, stubVoice, voice } from '../helpers/voice'
 
 const participant = { role: 'participant', display_name: 'Ana', circles: [{ slug: 'demo', name: 'Demo circle' }] }
 const facilitator = { role: 'facilitator', display_name: 'Ann', circles: [{ slug: 'demo', name: 'Demo circle' }] }
@@ -55,9 +59,12 @@ async function enter({
   rhythmAnswer = rhythm(),
   sessions = [],
   items = [],
+  voiceAnswer = voice(),
+  own = ownVoice(),
 } = {}) {
   me = vi.spyOn(api, 'me').mockResolvedValue(identity)
   stubRhythm({ answer: rhythmAnswer, sessions, items })
+  stubVoice({ answer: voiceAnswer, own })
   vi.spyOn(api, 'getCircle').mockResolvedValue(detail)
   vi.spyOn(api, 'listMessages').mockResolvedValue(newest)
   vi.spyOn(api, 'listKeys').mockResolvedValue(keys)
@@ -125,6 +132,7 @@ describe('CircleRoomView', () => {
   it('says "Circle not available" for a 404, and follows nothing', async () => {
     me = vi.spyOn(api, 'me').mockResolvedValue(participant)
     stubRhythm()
+    stubVoice()
     vi.spyOn(api, 'getCircle').mockRejectedValue(
       httpError(404, { error: 'not_found', detail: "There is no circle 'demo' that your key opens." }),
     )
@@ -317,6 +325,7 @@ describe('CircleRoomView', () => {
   it('leaves no stream open when it unmounts while the circle is still loading', async () => {
     me = vi.spyOn(api, 'me').mockResolvedValue(participant)
     stubRhythm()
+    stubVoice()
     const detail = deferred()
     vi.spyOn(api, 'getCircle').mockReturnValue(detail.promise)
     vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
@@ -425,6 +434,112 @@ describe('CircleRoomView', () => {
       expect(group.find('h3').text()).toMatch(/^Session of /)
       expect(group.findAll('[data-testid="message-body"]').map((b) => b.text())).toEqual(['Who are you today?'])
       wrapper.unmount()
+    })
+  })
+
+  describe("the participants' voice", () => {
+    const PROMPT = { ...message(12, 'prompt', 'What surprised you?'), session: 5 }
+    const asFacilitator = { identity: facilitator, detail: circle({ viewer_is_facilitator: true }) }
+    const section = (wrapper, title) =>
+      wrapper.findAll('section').find((s) => wrapper.find(`#${s.attributes('aria-labelledby')}`).text() === title)
+
+    it('gives a participant the signals, and the response box while a prompt is pinned', async () => {
+      const wrapper = await enter({ own: ownVoice({ signals: { hand: 9 } }) })
+
+      expect(api.getOwnVoice).toHaveBeenCalledWith('demo')
+      expect(api.getVoice).not.toHaveBeenCalled()
+      const session = wrapper.find('section[aria-labelledby="session-title"]')
+      expect(session.find('button[aria-pressed="true"]').text()).toBe('Lower hand')
+      expect(wrapper.find('[data-testid="response-form"]').exists()).toBe(false) // no prompt pinned
+      expect(section(wrapper, 'Participants')).toBeUndefined()
+      expect(section(wrapper, 'Attendance')).toBeUndefined()
+
+      FakeEventSource.last.emit(PROMPT)
+      await flushPromises()
+
+      const form = wrapper.find('[data-testid="response-form"]')
+      expect(form.exists()).toBe(true)
+      // Under the pinned prompt.
+      const pinned = wrapper.find('[data-testid="current-prompt"]').element
+      expect(pinned.compareDocumentPosition(form.element) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
+      wrapper.unmount()
+    })
+
+    it("sends a participant's response and lists it under the prompt", async () => {
+      const wrapper = await enter({ detail: circle({ current_prompt: PROMPT }), history: [PROMPT] })
+      vi.spyOn(api, 'respond').mockResolvedValue(
+        response(3, { prompt: { seq: 12, body: 'What surprised you?' }, body: 'How quiet it was' }),
+      )
+
+      await wrapper.find('[data-testid="response-form"] textarea').setValue('How quiet it was')
+      await wrapper.find('[data-testid="response-form"]').trigger('submit')
+      await flushPromises()
+
+      expect(api.respond).toHaveBeenCalledWith('demo', 'How quiet it was')
+      expect(wrapper.findAll('[data-testid="my-responses"] li').map((li) => li.text())).toEqual(['How quiet it was'])
+      wrapper.unmount()
+    })
+
+    it('gives the facilitator the participants and the attendance, and no response box or signals', async () => {
+      const wrapper = await enter({
+        ...asFacilitator,
+        history: [PROMPT],
+        sessions: [{ id: 5, started_at: '2025-03-04T18:00:00Z', ended_at: null }],
+        voiceAnswer: voice({ hands: [signal(9, 'hand', 'Ben')] }),
+      })
+
+      expect(api.getVoice).toHaveBeenCalledWith('demo')
+      expect(api.getOwnVoice).not.toHaveBeenCalled()
+      expect(
+        section(wrapper, 'Participants')
+          .findAll('[data-testid="hands"] li span')
+          .map((s) => s.text()),
+      ).toEqual(['Ben'])
+      expect(section(wrapper, 'Attendance').find('select').exists()).toBe(true)
+      expect(wrapper.find('[data-testid="response-form"]').exists()).toBe(false)
+      expect(wrapper.find('button[aria-pressed]').exists()).toBe(false)
+      wrapper.unmount()
+    })
+
+    it("reads the voice again on the stream's voice event", async () => {
+      const wrapper = await enter(asFacilitator)
+      api.getVoice.mockClear()
+      api.getVoice.mockResolvedValue(voice({ hands: [signal(9, 'hand', 'Ana')] }))
+
+      FakeEventSource.last.dispatch('voice', '{}')
+      await flushPromises()
+
+      expect(api.getVoice).toHaveBeenCalledTimes(1)
+      expect(wrapper.findAll('[data-testid="hands"] li span').map((s) => s.text())).toEqual(['Ana'])
+      wrapper.unmount()
+    })
+
+    it('tells the server when the video panel joins or leaves the call', async () => {
+      const wrapper = await enter()
+
+      wrapper.findComponent(VideoPanel).vm.$emit('in-call', true)
+      wrapper.findComponent(VideoPanel).vm.$emit('in-call', false)
+      await flushPromises()
+
+      expect(api.reportCall.mock.calls).toEqual([
+        ['demo', true],
+        ['demo', false],
+      ])
+      wrapper.unmount()
+    })
+
+    it('stops following the voice when it unmounts', async () => {
+      const wrapper = await enter()
+      const source = FakeEventSource.last
+      api.getOwnVoice.mockClear()
+
+      wrapper.unmount()
+      source.dispatch('voice', '{}')
+      useRhythmStore(pinia).sessionChanges += 1
+      await flushPromises()
+
+      expect(api.getOwnVoice).not.toHaveBeenCalled()
+      expect(useVoiceStore(pinia).slug).toBeNull()
     })
   })
 })

@@ -15,6 +15,7 @@ import { FakeEventSource, page } from '../helpers/fakes'
 import { keyRow } from '../helpers/keys'
 import { decodeQrDataUrl } from '../helpers/qr'
 import { stubRhythm } from '../helpers/rhythm'
+import { stubVoice } from '../helpers/voice'
 
 const facilitator = { role: 'facilitator', display_name: 'Ann', circles: [{ slug: 'demo', name: 'Demo circle' }] }
 const DEMO = { slug: 'demo', name: 'Demo circle' }
@@ -196,6 +197,7 @@ describe('join cards, from issuing to printing', () => {
     vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
     vi.spyOn(api, 'listKeys').mockResolvedValue([keyRow(1, { role: 'facilitator' })])
     stubRhythm()
+    stubVoice()
   })
 
   async function openApp(path) {

@@ -85,6 +85,8 @@ def test_the_register_matches_what_happened(facilitator, held):
         ("Ben", iso(2), iso(20), 18.0, 0.0),
         ("=Cy", iso(15), iso(30), 15.0, 0.0),
     ]
+    ana = response.json()["people"][0]
+    assert (ana["room_seconds"], ana["call_seconds"]) == (3600, 2700)
 
 
 def test_the_csv_is_the_same_register(facilitator, held):
