@@ -97,8 +97,31 @@ class Channel:
         self.circle_id = circle_id
         self.high_water = high_water
         self.streams = set()
+        # Who hears of the circle's voice: found without looking at every listener, since
+        # each stream that opens or closes is a voice change.
+        self.facilitators = set()
+        self.by_key = {}
         self.reading = False
         self.read_again = False
+
+    def add(self, stream):
+        self.streams.add(stream)
+        self.by_key.setdefault(stream.holder.key_id, set()).add(stream)
+        if stream.holder.is_facilitator:
+            self.facilitators.add(stream)
+
+    def discard(self, stream):
+        self.streams.discard(stream)
+        self.facilitators.discard(stream)
+        theirs = self.by_key.get(stream.holder.key_id)
+        if theirs is not None:
+            theirs.discard(stream)
+            if not theirs:
+                del self.by_key[stream.holder.key_id]
+
+    def voice_listeners(self, key_id):
+        """The facilitator's streams, and those of the key a voice change concerns."""
+        return self.facilitators | self.by_key.get(key_id, set())
 
 
 class Hub:
@@ -118,13 +141,13 @@ class Hub:
         channel = self.channels.get(circle_id)
         if channel is None:
             channel = self.channels[circle_id] = Channel(circle_id, last_seq)
-        channel.streams.add(stream)
+        channel.add(stream)
         if last_seq > channel.high_water:
             self._news(channel)
         try:
             yield stream
         finally:
-            channel.streams.discard(stream)
+            channel.discard(stream)
             if not channel.streams and self.channels.get(circle_id) is channel:
                 del self.channels[circle_id]
 
@@ -226,9 +249,8 @@ class Hub:
             elif kind == Change.Kind.VOICE and circle_id in self.channels:
                 # Only the facilitator's pages, and the page of the person it concerns: a
                 # participant hears nothing of the others' voice.
-                for stream in list(self.channels[circle_id].streams):
-                    if stream.holder.is_facilitator or stream.holder.key_id == key_id:
-                        stream.nudge(VOICE)
+                for stream in self.channels[circle_id].voice_listeners(key_id):
+                    stream.nudge(VOICE)
             elif kind == Change.Kind.EPOCH:
                 await self._on_resync(epoch_changed=True)
         if suspects:

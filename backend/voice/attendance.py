@@ -12,7 +12,16 @@ from django.utils import timezone
 from facilitation.models import Place
 from facilitation.presence import visit_end, visits_between
 
-CSV_COLUMNS = ("person", "role", "joined_at", "left_at", "room_minutes", "call_minutes")
+CSV_COLUMNS = (
+    "person",
+    "role",
+    "joined_at",
+    "left_at",
+    "room_minutes",
+    "call_minutes",
+    "room_seconds",
+    "call_seconds",
+)
 # A cell that starts with one of these is a formula to a spreadsheet (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -23,8 +32,16 @@ class Row:
     role: str
     joined_at: datetime
     left_at: datetime | None
-    room_minutes: float
-    call_minutes: float
+    room_seconds: int
+    call_seconds: int
+
+    @property
+    def room_minutes(self):
+        return round(self.room_seconds / 60, 1)
+
+    @property
+    def call_minutes(self):
+        return round(self.call_seconds / 60, 1)
 
 
 def merged_seconds(intervals):
@@ -65,15 +82,15 @@ def register(session, now=None):
                 role=person["role"],
                 joined_at=min(s for s, _, _ in room),
                 left_at=None if any(o for _, _, o in room) else max(e for _, e, _ in room),
-                room_minutes=minutes(person[Place.ROOM]),
-                call_minutes=minutes(person[Place.CALL]),
+                room_seconds=seconds(person[Place.ROOM]),
+                call_seconds=seconds(person[Place.CALL]),
             )
         )
     return sorted(rows, key=lambda row: row.joined_at)
 
 
-def minutes(intervals):
-    return round(merged_seconds([(s, e) for s, e, _ in intervals]) / 60, 1)
+def seconds(intervals):
+    return round(merged_seconds([(s, e) for s, e, _ in intervals]))
 
 
 def safe_cell(value):
@@ -98,6 +115,8 @@ def register_csv(rows):
                 iso(row.left_at),
                 row.room_minutes,
                 row.call_minutes,
+                row.room_seconds,
+                row.call_seconds,
             ]
         )
     return out.getvalue()

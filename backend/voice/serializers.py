@@ -94,8 +94,10 @@ class AttendanceRowSerializer(serializers.Serializer):
     role = serializers.CharField()
     joined_at = serializers.DateTimeField()
     left_at = serializers.DateTimeField(allow_null=True, help_text="null: still there.")
-    room_minutes = serializers.FloatField()
-    call_minutes = serializers.FloatField()
+    room_minutes = serializers.FloatField(help_text="Rounded to a tenth.")
+    call_minutes = serializers.FloatField(help_text="Rounded to a tenth.")
+    room_seconds = serializers.IntegerField()
+    call_seconds = serializers.IntegerField()
 
 
 class AttendanceSerializer(serializers.Serializer):
