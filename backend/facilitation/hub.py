@@ -23,6 +23,7 @@ import logging
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.utils import timezone
 
 from live.changes import session_digest
 from live.feed import ChangeFeed, in_reader_thread
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 
 BATCH = 500
 RETRY_READ_SECONDS = 1.0
+# How often a worker writes its streams' arrivals and departures (facilitation.presence).
+PRESENCE_WRITE_SECONDS = 0.2
 # The events that tell a page to read something again (facilitation.stream sends them).
 RHYTHM = "rhythm"
 VOICE = "voice"
@@ -50,7 +53,7 @@ class Stream:
         self.end = None  # a standing.EndReason once the stream must end
         self.restart = False  # close without an end: the client reconnects and re-reads
         self.nudges = set()  # what the page must read again: RHYTHM, VOICE
-        self.visit_id = None  # its visit to the room (facilitation.presence), once recorded
+        self.token = presence.new_token()  # names its visit to the room (presence.record)
         self._event = asyncio.Event()
 
     def deliver(self, events):
@@ -130,6 +133,7 @@ class Hub:
         self.channels = {}
         self.feed = None
         self._tasks = []
+        self._presence = PresenceBuffer()
 
     # Streams -------------------------------------------------------------------------------
 
@@ -173,6 +177,7 @@ class Hub:
         if self._loop is not loop:
             self._loop, self.channels, self._tasks = loop, {}, []
             self.feed = ChangeFeed(self._on_changes, self._on_resync)
+            self._presence = PresenceBuffer()
         if not self._tasks or any(task.done() for task in self._tasks):
             for task in self._tasks:
                 if task.done() and not task.cancelled() and task.exception():
@@ -180,14 +185,31 @@ class Hub:
             self._tasks = [
                 loop.create_task(self.feed.run(), name="ic-live-feed"),
                 loop.create_task(self._audit_forever(), name="ic-live-audit"),
+                loop.create_task(self._presence.write_forever(), name="ic-live-presence"),
             ]
 
     async def stop(self):
-        """Stops the feed and the audit (tests; a worker just exits)."""
+        """Stops the feed, the audit and the presence writer, writing what it still holds
+        (tests; a worker just exits)."""
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        await self._presence.write()
+
+    # Presence ------------------------------------------------------------------------------
+
+    def entered(self, stream, person, role):
+        """The stream's holder is in the room from now (written soon, with others)."""
+        holder = stream.holder
+        self._presence.entered(
+            presence.Entry(
+                stream.token, holder.circle_id, holder.key_id, person, role, timezone.now()
+            )
+        )
+
+    def left(self, stream):
+        self._presence.left(stream.token)
 
     # Messages ------------------------------------------------------------------------------
 
@@ -299,13 +321,51 @@ class Hub:
 
     async def _renew_visits(self, streams):
         """The open streams are still in the room (facilitation.presence): one UPDATE."""
-        visits = [s.visit_id for s in streams if s.visit_id is not None]
-        if visits:
+        if streams:
             await in_reader_thread(
                 presence.seen,
-                visits,
+                [s.token for s in streams],
                 {s.holder.key_id for s in streams},
                 {s.holder.circle_id for s in streams},
+            )
+
+
+class PresenceBuffer:
+    """The streams' comings and goings in this process, written every PRESENCE_WRITE_SECONDS
+    in one transaction (presence.record) on the reader thread. A failed write is logged and
+    dropped: presence is a record, not a gate, and the streams go on."""
+
+    def __init__(self):
+        self.entries, self.exits = [], []
+        self._news = asyncio.Event()
+
+    def entered(self, entry):
+        self.entries.append(entry)
+        self._news.set()
+
+    def left(self, token):
+        self.exits.append(token)
+        self._news.set()
+
+    async def write_forever(self):
+        while True:
+            await self._news.wait()
+            await asyncio.sleep(PRESENCE_WRITE_SECONDS)  # gather what comes with it
+            await self.write()
+
+    async def write(self):
+        entries, exits = self.entries, self.exits
+        self.entries, self.exits = [], []
+        self._news.clear()
+        if not entries and not exits:
+            return
+        try:
+            await in_reader_thread(presence.record, entries, exits)
+        except Exception:
+            log.exception(
+                "live hub: recording %d arrivals and %d departures failed",
+                len(entries),
+                len(exits),
             )
 
 

@@ -82,6 +82,8 @@ class Visit(models.Model):
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
     seen_at = models.DateTimeField(default=timezone.now)
+    # A room visit's stream, as its worker names it (facilitation.presence.record).
+    stream_token = models.CharField(max_length=32, blank=True, db_index=True)
 
     objects = VisitQuerySet.as_manager()
 

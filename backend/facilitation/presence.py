@@ -1,8 +1,10 @@
 """Who is in a circle's room and call, as the server sees it: the record presence and
 attendance are made of (Visit).
 
-A visit to the room is a live stream: opened (entered_room) and closed (left_room) by the
-stream itself (facilitation.stream), on the live reader's thread. A visit to the call is what
+A visit to the room is a live stream, from its opening to its closing. The worker's hub
+gathers its streams' comings and goings and writes them a few times a second in one
+transaction (record), on the live reader's thread, so that a reconnect storm costs a few
+statements and the streams never wait for it. A visit to the call is what
 the page reports from the IFrame API (set_in_call); leaving the room leaves the call too, since
 a page without its stream is gone. While a stream is open its worker's hub renews seen_at (every
 STREAM_AUDIT_SECONDS): a worker that dies cannot close its visits, and a visit not seen for
@@ -11,7 +13,9 @@ STALE_AUDITS audits counts as ended when it was last seen.
 Each change records live.changes.voice_changed: the circle's facilitators read who is there.
 """
 
-from datetime import timedelta
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -30,27 +34,67 @@ def stale_after():
     return timedelta(seconds=STALE_AUDITS * settings.STREAM_AUDIT_SECONDS)
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A stream opened: its token (Stream.token) names the visit from then on."""
+
+    token: str
+    circle_id: int
+    key_id: int
+    person: str
+    role: str
+    at: datetime
+
+
 @transaction.atomic
-def entered_room(circle_id, key_id, person, role):
-    visit = Visit.objects.create(
-        circle_id=circle_id, key_id=key_id, person=person, role=role, place=Place.ROOM
+def record(entries, exits, now=None):
+    """Visits begun (Entry) and ended (tokens), of one worker, in one transaction: a reconnect
+    storm of n streams costs a few statements, not n. A key's call visit ends with its last
+    room visit in the circle. One voice change per circle."""
+    now = now or timezone.now()
+    Visit.objects.bulk_create(
+        Visit(
+            circle_id=e.circle_id,
+            key_id=e.key_id,
+            person=e.person,
+            role=e.role,
+            place=Place.ROOM,
+            joined_at=e.at,
+            seen_at=e.at,
+            stream_token=e.token,
+        )
+        for e in entries
     )
-    changes.voice_changed(circle_id)
-    return visit.pk
+    circles = {e.circle_id for e in entries}
+    if exits:
+        leaving = Visit.objects.filter(stream_token__in=list(exits)).open()
+        gone = set(leaving.values_list("circle_id", "key_id"))
+        leaving.update(left_at=now, seen_at=now)
+        for circle_id, key_id in gone:
+            theirs = Visit.objects.filter(circle_id=circle_id, key_id=key_id).open()
+            if not theirs.filter(place=Place.ROOM).exists():
+                theirs.filter(place=Place.CALL).update(left_at=now, seen_at=now)
+        circles |= {circle_id for circle_id, _ in gone}
+    for circle_id in sorted(circles):
+        changes.voice_changed(circle_id)
 
 
-@transaction.atomic
+def new_token():
+    return secrets.token_hex(16)
+
+
+def entered_room(circle_id, key_id, person, role):
+    """One visit begun now (record, for one stream); its id."""
+    token = new_token()
+    record([Entry(token, circle_id, key_id, person, role, timezone.now())], [])
+    return Visit.objects.values_list("pk", flat=True).get(stream_token=token)
+
+
 def left_room(visit_id):
-    """Ends the room visit; with the key's last room visit in the circle, its call visit."""
-    visit = Visit.objects.filter(pk=visit_id).first()
-    if visit is None:
-        return
-    now = timezone.now()
-    Visit.objects.filter(pk=visit_id).open().update(left_at=now, seen_at=now)
-    theirs = Visit.objects.filter(circle_id=visit.circle_id, key_id=visit.key_id).open()
-    if not theirs.filter(place=Place.ROOM).exists():
-        theirs.filter(place=Place.CALL).update(left_at=now, seen_at=now)
-    changes.voice_changed(visit.circle_id)
+    """Ends one room visit (record, for one stream)."""
+    token = Visit.objects.filter(pk=visit_id).values_list("stream_token", flat=True).first()
+    if token:
+        record([], [token])
 
 
 @transaction.atomic
@@ -70,16 +114,15 @@ def set_in_call(circle, key, in_call):
     changes.voice_changed(circle.pk)
 
 
-def seen(visit_ids, key_ids, circle_ids):
-    """Renews the open room visits of a worker's streams, and the call visits of their keys
-    (the page keeps those going while its stream is open)."""
-    if not visit_ids:
+def seen(tokens, key_ids, circle_ids):
+    """Renews the open room visits of a worker's streams (by their tokens), and the call visits
+    of their keys (the page keeps those going while its stream is open)."""
+    if not tokens:
         return 0
+    call = Q(place=Place.CALL, key_id__in=key_ids, circle_id__in=circle_ids)
     return (
         Visit.objects.open()
-        .filter(
-            Q(pk__in=visit_ids) | Q(place=Place.CALL, key_id__in=key_ids, circle_id__in=circle_ids)
-        )
+        .filter(Q(stream_token__in=tokens) | call)
         .update(seen_at=timezone.now())
     )
 

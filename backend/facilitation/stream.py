@@ -15,13 +15,11 @@ one connection; once open it waits on the hub (ic_core.asgi runs these requests 
 thread of their own), so streams cost neither a thread nor a database connection.
 """
 
-import asyncio
-import contextlib
 import hashlib
 import json
 import logging
 import re
-from contextlib import asynccontextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,7 +37,7 @@ from ic_core.exceptions import ApiError
 from live.changes import current_epoch
 from live.feed import in_reader_thread
 
-from . import presence, standing
+from . import standing
 from .hub import RHYTHM, VOICE, Stream, hub
 from .selectors import encoded_messages_after
 
@@ -144,34 +142,23 @@ def unsent(events, sent):
     return b"".join(chunk), sent
 
 
-@asynccontextmanager
-async def in_the_room(stream, opening):
-    """The stream's holder is in the circle's room while it is open (facilitation.presence).
-    Presence is a record, not a gate: if the database cannot take it, the stream goes on."""
-    holder = opening.holder
-    try:
-        stream.visit_id = await in_reader_thread(
-            presence.entered_room, holder.circle_id, holder.key_id, opening.person, opening.role
-        )
-    except DatabaseError:
-        log.warning("live stream: could not record who entered the room", exc_info=True)
+@contextmanager
+def in_the_room(stream, opening):
+    """The stream's holder is in the circle's room while it is open (facilitation.presence,
+    written by the hub a few times a second: the stream never waits for it)."""
+    hub.entered(stream, opening.person, opening.role)
     try:
         yield
     finally:
-        if stream.visit_id is not None:
-            # Shielded: the stream ends by cancellation when its client goes, and the visit
-            # must end all the same.
-            with contextlib.suppress(DatabaseError, asyncio.CancelledError):
-                await asyncio.shield(in_reader_thread(presence.left_room, stream.visit_id))
+        hub.left(stream)
 
 
 async def event_stream(opening):
     yield f"retry: {RETRY_MS}\n\n".encode()
     stream = Stream(opening.holder)
-    with hub.subscribe(stream, opening.last_seq):
-        async with in_the_room(stream, opening):
-            async for chunk in subscribed_events(stream, opening):
-                yield chunk
+    with hub.subscribe(stream, opening.last_seq), in_the_room(stream, opening):
+        async for chunk in subscribed_events(stream, opening):
+            yield chunk
 
 
 async def subscribed_events(stream, opening):

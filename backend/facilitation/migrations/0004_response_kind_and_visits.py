@@ -29,6 +29,7 @@ class Migration(migrations.Migration):
                 ('joined_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('left_at', models.DateTimeField(blank=True, null=True)),
                 ('seen_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('stream_token', models.CharField(blank=True, db_index=True, max_length=32)),
                 ('circle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='circles.circle')),
                 ('key', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='visits', to='access.accesskey')),
             ],

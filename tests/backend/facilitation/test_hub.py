@@ -26,11 +26,13 @@ from facilitation.hub import hub
 from facilitation.stream import Opening, event_stream, open_stream, room_tag
 from live import changes
 from live.feed import in_reader_thread
+from live.models import Change
 from rhythm.actions import start_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WITHIN = 1.0  # seconds: how soon an access change must end a stream
+PRESENCE_WRITTEN = facilitation.hub.PRESENCE_WRITE_SECONDS + 0.3  # arrivals are written by then
 
 
 def parse(chunk):
@@ -392,10 +394,11 @@ def test_a_stream_is_a_visit_to_the_room_from_open_to_close(room):
     async def scenario():
         reader, _ = await opened(person, "hub-circle")
         assert (await reader.next())[0] == "hello"
+        await asyncio.sleep(PRESENCE_WRITTEN)
         during = await sync_to_async(list)(Visit.objects.filter(key=person).open())
         await sync_to_async(set_in_call)(room.circle, person, True)
         await reader.close()
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(PRESENCE_WRITTEN)
         return during
 
     during = run(scenario)
@@ -415,6 +418,7 @@ def test_the_audit_keeps_open_visits_seen(room, settings):
     async def scenario():
         reader, _ = await opened(person, "hub-circle")
         assert (await reader.next())[0] == "hello"
+        await asyncio.sleep(PRESENCE_WRITTEN)
         first = await sync_to_async(Visit.objects.get)(key=person)
         await asyncio.sleep(0.7)
         later = await sync_to_async(Visit.objects.get)(key=person)
@@ -423,3 +427,27 @@ def test_the_audit_keeps_open_visits_seen(room, settings):
 
     first, later = run(scenario)
     assert later > first
+
+
+def test_a_burst_of_streams_is_written_to_the_register_in_a_few_transactions(room):
+    from facilitation.models import Visit
+
+    people = [k.record for k in issue_keys([room.circle], Role.PARTICIPANT, count=20)]
+
+    async def scenario():
+        readers = [(await opened(person, "hub-circle"))[0] for person in people]
+        for reader in readers:
+            assert (await reader.next())[0] == "hello"
+        await asyncio.sleep(PRESENCE_WRITTEN)
+        came = await sync_to_async(Visit.objects.open().count)()
+        for reader in readers:
+            await reader.close()
+        await asyncio.sleep(PRESENCE_WRITTEN)
+        return came
+
+    came = run(scenario)
+    assert came == 20
+    assert not Visit.objects.open().exists()
+    # Twenty arrivals and twenty departures: a few writes, each one voice change, not forty.
+    voice = Change.objects.filter(kind=Change.Kind.VOICE, circle_id=room.circle.pk).count()
+    assert voice <= 6, voice
