@@ -51,7 +51,7 @@ Feature: Participants' voice and attendance
     And the second participant is in the circle's room
     And the facilitator is in the circle's room
     And the facilitator starts a session
-    When the participant joins the video
+    When the participant joins the circle's video call
     Then the facilitator sees Pat and Sam in the room, and Pat in the call
     When the second participant leaves the room early
     Then the facilitator sees Pat in the room, and Pat in the call

@@ -200,7 +200,7 @@ def facilitator_starts_session(people, stack, rhythm):
     return {"started": now_utc()}
 
 
-@when("the participant joins the video")
+@when("the participant joins the circle's video call")
 def participant_joins_video(people, stack, rhythm):
     joins_and_is_in_call(room_of(people, stack, rhythm, "participant"))
 
