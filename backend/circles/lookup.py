@@ -24,3 +24,14 @@ def facilitated_circle_for(request, slug, doing):
     if not request.user.is_facilitator:
         raise PermissionDenied(f"Only the circle's facilitator can {doing}.")
     return circle
+
+
+def participant_circle_for(request, slug, doing):
+    """The circle, if the signed-in key is one of its participants; 403 for its facilitator
+    (what a participant says back: responses, signals)."""
+    circle = circle_for(request, slug)
+    if request.user.is_facilitator:
+        raise PermissionDenied(
+            f"Only the circle's participants {doing}; as its facilitator, post a message."
+        )
+    return circle

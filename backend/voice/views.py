@@ -6,11 +6,11 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
+from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from circles.lookup import circle_for, facilitated_circle_for
+from circles.lookup import circle_for, facilitated_circle_for, participant_circle_for
 from facilitation import presence
 from ic_core.exceptions import ApiError
 from rhythm.models import Session
@@ -35,16 +35,6 @@ from .serializers import (
 
 class SendingTooFast(Throttled):
     error_code = "throttled"
-
-
-def participant_circle_for(request, slug, doing):
-    """The circle, if the signed-in key is one of its participants; 403 for its facilitator."""
-    circle = circle_for(request, slug)
-    if request.user.is_facilitator:
-        raise PermissionDenied(
-            f"Only the circle's participants {doing}; as its facilitator, post a message."
-        )
-    return circle
 
 
 def too_fast(exc):
