@@ -1,5 +1,6 @@
 import { fileURLToPath, URL } from 'node:url'
 
+import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite'
 import tailwindcss from '@tailwindcss/vite'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vite'
@@ -8,7 +9,15 @@ import { defineConfig } from 'vite'
 const backend = process.env.IC_BACKEND_URL || 'http://127.0.0.1:8000'
 
 export default defineConfig({
-  plugins: [vue(), tailwindcss()],
+  plugins: [
+    vue(),
+    tailwindcss(),
+    // Message files are compiled at build time, so the page ships vue-i18n's runtime without its
+    // message compiler; locales/<lang>/ are fetched on demand (src/i18n).
+    VueI18nPlugin({
+      include: [fileURLToPath(new URL('./src/locales/**/*.json', import.meta.url))],
+    }),
+  ],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
@@ -23,5 +32,6 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['tests/**/*.test.js'],
     restoreMocks: true,
+    setupFiles: ['tests/setup.js'],
   },
 })

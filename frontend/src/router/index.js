@@ -1,30 +1,31 @@
 import { createRouter, createWebHistory } from 'vue-router'
 
+import { translate as t } from '@/i18n'
 import { useAuthStore } from '@/stores/auth'
 
 import KeyEntryView from '@/views/KeyEntryView.vue'
 
 // Views other than key entry load on first use, so the first visit downloads only what it shows.
 export const routes = [
-  { path: '/', name: 'key-entry', component: KeyEntryView, meta: { title: 'Enter your key' } },
+  { path: '/', name: 'key-entry', component: KeyEntryView, meta: { title: 'keyEntry' } },
   {
     path: '/circles',
     name: 'circles',
     component: () => import('@/views/MyCirclesView.vue'),
-    meta: { requiresAuth: true, title: 'Your circles' },
+    meta: { requiresAuth: true, title: 'circles' },
   },
   {
     path: '/circles/:slug',
     name: 'circle',
     component: () => import('@/views/CircleRoomView.vue'),
-    meta: { requiresAuth: true, title: 'Circle' },
+    meta: { requiresAuth: true, title: 'circle' },
     props: true,
   },
   {
     path: '/circles/:slug/join-cards',
     name: 'join-cards',
     component: () => import('@/views/JoinCardsView.vue'),
-    meta: { requiresAuth: true, title: 'Join cards' },
+    meta: { requiresAuth: true, title: 'joinCards' },
     props: true,
   },
   {
@@ -32,14 +33,14 @@ export const routes = [
     path: '/circles/:slug/settings',
     name: 'circle-settings',
     component: () => import('@/views/CircleSettingsView.vue'),
-    meta: { requiresAuth: true, title: 'Circle settings' },
+    meta: { requiresAuth: true, title: 'settings' },
     props: true,
   },
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',
     component: () => import('@/views/NotFoundView.vue'),
-    meta: { title: 'Page not found' },
+    meta: { title: 'notFound' },
   },
 ]
 
@@ -67,8 +68,14 @@ export function installGuards(router, pinia) {
     return true
   })
   router.afterEach((to) => {
-    document.title = `${to.meta.title ?? 'InquiryCircle'} · InquiryCircle`
+    document.title = pageTitle(to)
   })
+}
+
+/** The tab's title for a route, in the language shown: "Your circles · InquiryCircle". */
+export function pageTitle(route) {
+  const title = route.meta?.title
+  return title ? t('common.titles.page', { title: t(`common.titles.${title}`) }) : t('common.appName')
 }
 
 export function createAppRouter(pinia, history = createWebHistory()) {

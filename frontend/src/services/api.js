@@ -2,6 +2,8 @@
 // into sentences a person can act on.
 import axios from 'axios'
 
+import { currentLocale, translate as t } from '@/i18n'
+
 export const http = axios.create({
   baseURL: '/api',
   withCredentials: true,
@@ -9,6 +11,12 @@ export const http = axios.create({
   xsrfHeaderName: 'X-CSRFToken',
   headers: { Accept: 'application/json' },
   timeout: 15000,
+})
+
+// The API's sentences (errors, refusals) come back in the language the page is shown in.
+http.interceptors.request.use((config) => {
+  config.headers['Accept-Language'] = currentLocale()
+  return config
 })
 
 let csrfReady = null
@@ -105,9 +113,8 @@ export function attendanceCsvUrl(slug, sessionId) {
 }
 
 function waitPhrase(seconds) {
-  if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`
-  const minutes = Math.ceil(seconds / 60)
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`
+  if (seconds < 90) return t('common.wait.seconds', seconds)
+  return t('common.wait.minutes', Math.ceil(seconds / 60))
 }
 
 /**
@@ -120,7 +127,7 @@ export function describeError(error, context = {}) {
     return {
       status: 0,
       code: 'unreachable',
-      message: "Can't reach InquiryCircle. Check your connection and try again.",
+      message: t('common.errors.unreachable'),
       retryAfter: null,
     }
   }
@@ -132,13 +139,10 @@ export function describeError(error, context = {}) {
       status,
       code,
       retryAfter,
-      message: `Too many attempts. Please wait ${waitPhrase(retryAfter)} and try again.`,
+      message: t('common.errors.throttled', { wait: waitPhrase(retryAfter) }),
     }
   }
-  const fallback =
-    status >= 500
-      ? 'Something went wrong on our side. Please try again in a moment.'
-      : 'That did not work. Please try again.'
+  const fallback = status >= 500 ? t('common.errors.server') : t('common.errors.failed')
   return {
     status,
     code,

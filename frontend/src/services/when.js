@@ -1,6 +1,8 @@
 // When sessions are, for people: each in the viewer's own time zone and locale (the server sends
 // UTC), with the zone's short name beside the time so a shared screen or a printed card is never
-// ambiguous. `locale` and `timeZone` are left to the browser unless given (the tests give them).
+// ambiguous. `locale` is the language the page is shown in unless given; `timeZone` is the
+// browser's unless given (the tests give both).
+import { currentLocale, translate as t } from '@/i18n'
 
 const START = {
   weekday: 'short',
@@ -11,26 +13,22 @@ const START = {
   timeZoneName: 'short',
 }
 
-// The sentence around the relative time is English until the app is translated, so the relative
-// part is English too: "starts in 3 days", never "starts dans 3 jours".
-const RELATIVE_LOCALE = 'en'
-
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 
 /** A session's start, e.g. "Tue 11 Mar, 19:00 CET" (en-GB) or "Tue, Mar 11, 2:00 PM EDT" (en-US). */
-export function formatStart(iso, { locale, timeZone } = {}) {
+export function formatStart(iso, { locale = currentLocale(), timeZone } = {}) {
   return new Intl.DateTimeFormat(locale, { ...START, timeZone }).format(new Date(iso))
 }
 
 /** A past moment with its date, e.g. a session's heading in the feed: "Tuesday 11 March 2025 at 19:02". */
-export function formatDay(iso, { locale, timeZone } = {}) {
+export function formatDay(iso, { locale = currentLocale(), timeZone } = {}) {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone }).format(new Date(iso))
 }
 
 /** Since when something runs: the time alone on the same day, with the date otherwise. */
-export function formatSince(iso, { now = Date.now(), locale, timeZone } = {}) {
+export function formatSince(iso, { now = Date.now(), locale = currentLocale(), timeZone } = {}) {
   const date = new Date(iso)
   const day = (d) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(d) // YYYY-MM-DD in that zone
   if (day(date) === day(new Date(now))) {
@@ -41,19 +39,21 @@ export function formatSince(iso, { now = Date.now(), locale, timeZone } = {}) {
 
 /**
  * How far off the session is: "starts in 10 minutes", "starts in 3 days", or "running now" while
- * it runs. A start that has passed without the session running is "due now".
+ * it runs. A start that has passed without the session running is "due now". The relative part
+ * comes from Intl in the same language as the sentence around it ("beginnt in 3 Tagen").
  */
-export function relativeStart(upcoming, now = Date.now()) {
-  if (upcoming.running) return 'running now'
+export function relativeStart(upcoming, now = Date.now(), locale = currentLocale()) {
+  if (upcoming.running) return t('common.nextSession.running')
   const ahead = Date.parse(upcoming.starts_at) - now
-  if (ahead <= 0) return 'due now'
-  if (ahead < MINUTE) return 'starts in less than a minute'
-  const relative = new Intl.RelativeTimeFormat(RELATIVE_LOCALE, { numeric: 'always' })
+  if (ahead <= 0) return t('common.nextSession.due')
+  if (ahead < MINUTE) return t('common.nextSession.soon')
+  const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'always' })
+  const startsIn = (amount, unit) => t('common.nextSession.startsIn', { relative: relative.format(amount, unit) })
   const minutes = Math.round(ahead / MINUTE)
-  if (minutes < 60) return `starts ${relative.format(minutes, 'minute')}`
+  if (minutes < 60) return startsIn(minutes, 'minute')
   const hours = Math.round(ahead / HOUR)
-  if (hours < 24) return `starts ${relative.format(hours, 'hour')}`
-  return `starts ${relative.format(Math.round(ahead / DAY), 'day')}`
+  if (hours < 24) return startsIn(hours, 'hour')
+  return startsIn(Math.round(ahead / DAY), 'day')
 }
 
 /**

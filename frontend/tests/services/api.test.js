@@ -30,7 +30,18 @@ beforeEach(async () => {
   vi.resetModules()
   ;({ api, attendanceCsvUrl, calendarFileUrl, describeError, ensureCsrf, fieldErrors, http } =
     await import('@/services/api'))
+  // the fresh module has a fresh i18n, whose English must be loaded as main.js does
+  await (await import('@/i18n')).setLocale('en')
   seen = []
+})
+
+it('asks the API for its sentences in the language the page is shown in', async () => {
+  const { setLocale } = await import('@/i18n')
+  http.defaults.adapter = route({ 'get /auth/me/': ok({ role: 'participant' }) })
+  await setLocale('de')
+  await api.me()
+  expect(seen.at(-1).headers['Accept-Language']).toBe('de')
+  await setLocale('en')
 })
 
 afterEach(() => {

@@ -1,0 +1,13 @@
+// Every component test mounts with the app's i18n, in English, as a first visit from an English
+// browser would (tests of other languages switch with setLocale).
+import { config } from '@vue/test-utils'
+import { afterEach } from 'vitest'
+
+import { i18n, setLocale } from '@/i18n'
+
+config.global.plugins.push(i18n)
+await setLocale('en')
+
+afterEach(async () => {
+  if (i18n.global.locale.value !== 'en') await setLocale('en')
+})
