@@ -16,6 +16,9 @@ export default defineConfig({
     // message compiler; locales/<lang>/ are fetched on demand (src/i18n).
     VueI18nPlugin({
       include: [fileURLToPath(new URL('./src/locales/**/*.json', import.meta.url))],
+      // Only the composition API and `t()` are used: no <i18n-t> component, no v-t directive.
+      fullInstall: false,
+      dropMessageCompiler: true,
     }),
   ],
   resolve: {

@@ -3,10 +3,11 @@
 import { config } from '@vue/test-utils'
 import { afterEach } from 'vitest'
 
-import { i18n, setLocale } from '@/i18n'
+import { AREAS, i18n, setLocale, useAreas } from '@/i18n'
 
 config.global.plugins.push(i18n)
 await setLocale('en')
+await useAreas(AREAS)
 
 afterEach(async () => {
   if (i18n.global.locale.value !== 'en') await setLocale('en')

@@ -1,6 +1,7 @@
-// The interface's languages: vue-i18n with one message file per language and area, each
-// language fetched only when someone chooses it (a first visit downloads one). The choice is the
-// person's own (remembered in this browser), else the first of the browser's languages we have.
+// The interface's languages: vue-i18n with one message file per language and area of the
+// interface, each fetched only when it is shown (a first visit downloads one language's `common`;
+// a circle's views ask for theirs through their route's `meta.areas`). The choice of language is
+// the person's own (remembered in this browser), else the first of the browser's languages we have.
 import { createI18n } from 'vue-i18n'
 
 export const LOCALES = {
@@ -12,8 +13,15 @@ export const LOCALES = {
 export const DEFAULT_LOCALE = 'en'
 export const STORAGE_KEY = 'ic.locale'
 
-const loaders = import.meta.glob('../locales/*/index.js', { import: 'default' })
-const loaderOf = (code) => loaders[`../locales/${code}/index.js`]
+/** The areas of the interface, one message file each: locales/<lang>/<area>.json. */
+export const AREAS = ['common', 'room', 'manage', 'voice']
+
+const loaders = import.meta.glob('../locales/*/*.json', { import: 'default' })
+const loaderOf = (code, area) => loaders[`../locales/${code}/${area}.json`]
+// Which areas each language has fetched, and which areas the views shown so far have needed
+// (switching language fetches those, so a view never shows keys).
+const loadedAreas = new Map()
+const areasInUse = new Set(['common'])
 
 // Arabic has six plural forms (zero, one, two, few, many, other), written in that order; the
 // others two (one, other). vue-i18n's default rule is English's.
@@ -53,17 +61,29 @@ export function currentLocale() {
   return i18n.global.locale.value
 }
 
-/** Fetches a language's messages once. */
-export async function loadLocale(code) {
-  if (!i18n.global.availableLocales.includes(code) || !Object.keys(i18n.global.getLocaleMessage(code)).length) {
-    i18n.global.setLocaleMessage(code, await loaderOf(code)())
-  }
+/** Fetches the given areas of a language's messages, each once. */
+export async function loadLocale(code, areas = [...areasInUse]) {
+  if (!loadedAreas.has(code)) loadedAreas.set(code, new Set())
+  const have = loadedAreas.get(code)
+  const missing = areas.filter((area) => !have.has(area))
+  const files = await Promise.all(missing.map((area) => loaderOf(code, area)()))
+  missing.forEach((area, index) => {
+    i18n.global.mergeLocaleMessage(code, { [area]: files[index] })
+    have.add(area)
+  })
+}
+
+/** Makes sure the messages of `areas` are here in the language shown (a route's meta.areas). */
+export async function useAreas(areas = []) {
+  for (const area of areas) areasInUse.add(area)
+  await loadLocale(currentLocale())
 }
 
 /**
  * Shows the interface in `code` from now on: its messages and the page's lang and dir (the API
  * is asked for the same language on every request). `remember` keeps it for this browser's next
- * visits. Only that language is fetched: every language has every message (tests/i18n).
+ * visits. Only that language's areas in use are fetched: every language has every message
+ * (tests/i18n), so nothing falls back to another.
  */
 export async function setLocale(code, { remember = false } = {}) {
   const locale = LOCALES[code] ? code : DEFAULT_LOCALE

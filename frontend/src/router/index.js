@@ -1,11 +1,12 @@
 import { createRouter, createWebHistory } from 'vue-router'
 
-import { translate as t } from '@/i18n'
+import { translate as t, useAreas } from '@/i18n'
 import { useAuthStore } from '@/stores/auth'
 
 import KeyEntryView from '@/views/KeyEntryView.vue'
 
-// Views other than key entry load on first use, so the first visit downloads only what it shows.
+// Views other than key entry load on first use, so the first visit downloads only what it shows;
+// `areas` are the message files a view needs beyond `common` (src/i18n).
 export const routes = [
   { path: '/', name: 'key-entry', component: KeyEntryView, meta: { title: 'keyEntry' } },
   {
@@ -18,14 +19,14 @@ export const routes = [
     path: '/circles/:slug',
     name: 'circle',
     component: () => import('@/views/CircleRoomView.vue'),
-    meta: { requiresAuth: true, title: 'circle' },
+    meta: { requiresAuth: true, title: 'circle', areas: ['room', 'voice', 'manage'] },
     props: true,
   },
   {
     path: '/circles/:slug/join-cards',
     name: 'join-cards',
     component: () => import('@/views/JoinCardsView.vue'),
-    meta: { requiresAuth: true, title: 'joinCards' },
+    meta: { requiresAuth: true, title: 'joinCards', areas: ['manage'] },
     props: true,
   },
   {
@@ -33,7 +34,7 @@ export const routes = [
     path: '/circles/:slug/settings',
     name: 'circle-settings',
     component: () => import('@/views/CircleSettingsView.vue'),
-    meta: { requiresAuth: true, title: 'settings' },
+    meta: { requiresAuth: true, title: 'settings', areas: ['manage'] },
     props: true,
   },
   {
@@ -67,6 +68,8 @@ export function installGuards(router, pinia) {
     }
     return true
   })
+  // After the redirects, so only the view that is shown fetches its messages.
+  router.beforeResolve((to) => useAreas(to.meta.areas))
   router.afterEach((to) => {
     document.title = pageTitle(to)
   })
