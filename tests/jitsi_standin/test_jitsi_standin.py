@@ -53,7 +53,7 @@ START_MEETING = """async ([scriptUrl, config]) => {
     onReadyToClose: record('readyToClose'),
     onParticipantJoined: record('participantJoined'),
     onParticipantLeft: record('participantLeft'),
-  })
+  }, { lang: config.lang })
   return window.meeting.getIFrame().src
 }"""
 
@@ -155,14 +155,16 @@ def test_the_apps_jitsi_service_joins_and_leaves_a_meeting(host, standin):
         "user_info": {"displayName": "Ada Facilitator"},
         "config_overwrite": {"prejoinConfig": {"enabled": False}, "startWithAudioMuted": True},
         "interface_config_overwrite": {"SHOW_JITSI_WATERMARK": False},
+        "lang": "de",
     }
     src = page.evaluate(START_MEETING, [standin.script_url, config])
 
-    # The iframe URL is built as Jitsi's: room in the path, jwt in the query, the rest in the hash.
+    # The iframe URL is built as Jitsi's: room in the path, jwt and lang in the query, the rest
+    # in the hash.
     url = urlsplit(src)
     assert f"{url.scheme}://{url.netloc}" == standin.origin
     assert url.path == f"/{ROOM}"
-    assert dict(parse_qsl(url.query)) == {"jwt": config["jwt"]}
+    assert dict(parse_qsl(url.query)) == {"jwt": config["jwt"], "lang": "de"}
     hash_params = dict(part.split("=", 1) for part in url.fragment.split("&"))
     assert next(iter(hash_params)) == "jitsi_meet_external_api_id"
     decoded = {key: json.loads(unquote(value)) for key, value in hash_params.items()}
@@ -181,6 +183,7 @@ def test_the_apps_jitsi_service_joins_and_leaves_a_meeting(host, standin):
     [received] = standin.wait_for_received(1)
     assert received["room"] == ROOM
     assert received["jwt"] == config["jwt"]
+    assert received["lang"] == "de"
     assert received["claims"]["room"] == ROOM
     assert received["claims"]["context"]["user"]["affiliation"] == "owner"
     assert received["displayName"] == "Ada Facilitator"

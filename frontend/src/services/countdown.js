@@ -1,6 +1,8 @@
 // The shared timer's arithmetic. A timer runs on the server: it says when it ends (ends_at, on the
 // server's clock). Every page counts down to that instant by its own clock corrected by its
 // offset to the server's, so a browser whose clock is a minute wrong still ends with the others.
+// Its numbers are written in the viewer's language (its digits and decimal sign).
+import { currentLocale } from '@/i18n'
 
 /**
  * One estimate of the offset (server clock - this browser's clock, ms) from a request sent at
@@ -38,9 +40,28 @@ export function remainingSeconds(timer, serverNow) {
   }
 }
 
-/** Seconds as mm:ss; a timer of more than an hour counts its minutes on: 90:00. */
-export function formatCountdown(seconds) {
+const formats = new Map() // one Intl.NumberFormat per locale and style: the countdown asks 4 times a second
+
+function numberFormat(locale, options = {}) {
+  const key = `${locale} ${JSON.stringify(options)}`
+  if (!formats.has(key)) formats.set(key, new Intl.NumberFormat(locale, options))
+  return formats.get(key)
+}
+
+/**
+ * Seconds as mm:ss in the digits of `locale` (the page's language unless given); a timer of more
+ * than an hour counts its minutes on: 90:00.
+ */
+export function formatCountdown(seconds, { locale = currentLocale() } = {}) {
   const whole = Math.max(0, Math.floor(seconds))
-  const minutes = String(Math.floor(whole / 60)).padStart(2, '0')
-  return `${minutes}:${String(whole % 60).padStart(2, '0')}`
+  const twoDigits = numberFormat(locale, { minimumIntegerDigits: 2, useGrouping: false })
+  return `${twoDigits.format(Math.floor(whole / 60))}:${twoDigits.format(whole % 60)}`
+}
+
+/**
+ * A number for a sentence (minutes, seconds, characters left), e.g. 0.17 as "0,17" in German.
+ * `useGrouping: false` writes 2000 as it reads today, not "2,000".
+ */
+export function formatAmount(value, { locale = currentLocale(), useGrouping = true } = {}) {
+  return numberFormat(locale, { maximumFractionDigits: 2, useGrouping }).format(value)
 }

@@ -3,10 +3,26 @@
 // We load the script ourselves instead of using @jitsi/vue-sdk, whose 1.0.4 release reads its
 // props once, never disposes the meeting, hands back a reactive proxy that breaks
 // executeCommand across origins, and caches the first domain's script for the page's lifetime.
+//
+// This module imports nothing: tests/jitsi_standin loads it unchanged into a plain page. The
+// caller translates its errors (by `reason`) and passes the language the call should speak.
 
 const loaded = new Map()
 
-/** Loads external_api.js from url once per url; rejects with a readable Error if it fails. */
+/** Why the video service's script did not arrive: reason 'unreachable' or 'not_jitsi'. */
+export class VideoScriptError extends Error {
+  constructor(reason, url) {
+    super(
+      reason === 'not_jitsi'
+        ? 'The video service answered, but not with the Jitsi API.'
+        : `The video service could not be reached (${url}).`,
+    )
+    this.reason = reason
+    this.url = url
+  }
+}
+
+/** Loads external_api.js from url once per url; rejects with a VideoScriptError if it fails. */
 export function loadJitsiScript(url, doc = document) {
   if (loaded.has(url)) return loaded.get(url)
   const promise = new Promise((resolve, reject) => {
@@ -16,9 +32,9 @@ export function loadJitsiScript(url, doc = document) {
     script.onload = () => {
       const Api = doc.defaultView?.JitsiMeetExternalAPI
       if (typeof Api === 'function') resolve(Api)
-      else reject(new Error('The video service answered, but not with the Jitsi API.'))
+      else reject(new VideoScriptError('not_jitsi', url))
     }
-    script.onerror = () => reject(new Error(`The video service could not be reached (${url}).`))
+    script.onerror = () => reject(new VideoScriptError('unreachable', url))
     doc.head.appendChild(script)
   }).catch((error) => {
     loaded.delete(url) // let a later attempt try again
@@ -31,9 +47,10 @@ export function loadJitsiScript(url, doc = document) {
 /**
  * Starts a meeting in parentNode from the backend's /api/jitsi/config/ answer.
  * handlers: { onJoined, onLeft, onReadyToClose, onParticipantJoined, onParticipantLeft,
- * onNameChanged }. Returns the API object.
+ * onNameChanged }. `lang` is the language the call's own interface speaks (the page's). Returns
+ * the API object.
  */
-export function startMeeting(JitsiMeetExternalAPI, config, parentNode, handlers = {}) {
+export function startMeeting(JitsiMeetExternalAPI, config, parentNode, handlers = {}, { lang } = {}) {
   const options = {
     roomName: config.room_name,
     parentNode,
@@ -44,6 +61,7 @@ export function startMeeting(JitsiMeetExternalAPI, config, parentNode, handlers 
     interfaceConfigOverwrite: config.interface_config_overwrite,
   }
   if (config.jwt) options.jwt = config.jwt
+  if (lang) options.lang = lang
   const meeting = new JitsiMeetExternalAPI(config.domain, options)
   meeting.addListener('videoConferenceJoined', (event) => handlers.onJoined?.(event))
   meeting.addListener('videoConferenceLeft', (event) => handlers.onLeft?.(event))

@@ -120,6 +120,9 @@ export const useMessagesStore = defineStore('messages', () => {
     slug.value = circleSlug
     openStream = opener
     reloads = 0
+    // Not live until this circle's stream opens: the feed takes in what arrives meanwhile (the
+    // newest page) as what was already said, and announces only what comes live.
+    connection.value = STATES.CONNECTING
     endReason.value = null
     videoRoom.value = null
     messages.value = []

@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 import AttendancePanel from '@/components/voice/AttendancePanel.vue'
+import { setLocale } from '@/i18n'
 import { api } from '@/services/api'
 import { useRhythmStore } from '@/stores/rhythm'
 
@@ -34,7 +35,9 @@ const show = (wrapper) => wrapper.findAll('button').find((b) => b.text() === 'Sh
 const csv = (wrapper) => wrapper.findAll('a').find((a) => a.text() === 'Download CSV')
 const cells = (wrapper) =>
   wrapper.findAll('[data-testid="attendance"] tbody tr').map((tr) => tr.findAll('th, td').map((c) => c.text()))
-const hhmm = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+const hhmm = (iso, locale = 'en') => new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })
+const start = (iso, locale = 'en') =>
+  new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
 
 describe('AttendancePanel', () => {
   it('offers the sessions newest first, by their start, under the label Session', () => {
@@ -43,8 +46,6 @@ describe('AttendancePanel', () => {
     expect(wrapper.find('h2').text()).toBe('Attendance')
     expect(wrapper.find(`label[for="${select(wrapper).attributes('id')}"]`).text()).toBe('Session')
     const options = select(wrapper).findAll('option')
-    const start = (iso) =>
-      new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
     expect(options.map((o) => o.text())).toEqual([`${start(NEWER.started_at)} (running)`, start(OLDER.started_at)])
     expect(select(wrapper).element.value).toBe('7')
     wrapper.unmount()
@@ -124,6 +125,59 @@ describe('AttendancePanel', () => {
 
     expect(wrapper.find('select').exists()).toBe(false)
     expect(wrapper.text()).toContain('No sessions yet.')
+    wrapper.unmount()
+  })
+
+  it('labels each figure with its column, for the narrow layout where a row is a card', async () => {
+    vi.spyOn(api, 'getAttendance').mockResolvedValue({ session: NEWER, people: [row('Ana')] })
+    const wrapper = setup()
+
+    await show(wrapper).trigger('click')
+    await flushPromises()
+
+    const table = wrapper.find('[data-testid="attendance"]')
+    expect(table.classes()).toContain('register')
+    expect(table.findAll('tbody td').map((td) => td.attributes('data-label'))).toEqual([
+      'Joined',
+      'Left',
+      'Minutes in the room',
+      'Minutes in the call',
+    ])
+    expect(table.find('tbody th').attributes('role')).toBe('rowheader')
+    wrapper.unmount()
+  })
+
+  it("speaks the viewer's language, with dates, times and minutes in its format", async () => {
+    await setLocale('de')
+    vi.spyOn(api, 'getAttendance').mockResolvedValue({
+      session: NEWER,
+      people: [row('Ben', { left_at: null, room_minutes: 12.3, call_minutes: 0 })],
+    })
+    const wrapper = setup()
+
+    expect(wrapper.find('h2').text()).toBe('Anwesenheit')
+    expect(
+      select(wrapper)
+        .findAll('option')
+        .map((o) => o.text()),
+    ).toEqual([`${start(NEWER.started_at, 'de')} (läuft)`, start(OLDER.started_at, 'de')])
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === 'Anwesenheit anzeigen')
+      .trigger('click')
+    await flushPromises()
+
+    const table = wrapper.find('[data-testid="attendance"]')
+    expect(table.find('caption').text()).toBe(`Anwesenheit in der Sitzung vom ${start(NEWER.started_at, 'de')} (läuft)`)
+    expect(table.findAll('thead th').map((th) => th.text())).toEqual([
+      'Person',
+      'Gekommen',
+      'Gegangen',
+      'Minuten im Raum',
+      'Minuten im Anruf',
+    ])
+    expect(cells(wrapper)).toEqual([['Ben', hhmm('2025-03-04T18:01:00Z', 'de'), 'noch da', '12,3', '0,0']])
+    expect(table.find('tbody td').attributes('data-label')).toBe('Gekommen')
     wrapper.unmount()
   })
 })

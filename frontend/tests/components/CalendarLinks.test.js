@@ -2,6 +2,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import CalendarLinks from '@/components/circle/CalendarLinks.vue'
+import { setLocale } from '@/i18n'
 import { api } from '@/services/api'
 
 import { httpError } from '../helpers/http'
@@ -73,5 +74,19 @@ describe('CalendarLinks', () => {
     await flushPromises()
 
     expect(wrapper.find('[role="alert"]').text()).toMatch(/something went wrong on our side/i)
+  })
+
+  it('speaks Spanish, and keeps the link itself left to right', async () => {
+    await setLocale('es')
+    vi.spyOn(api, 'createCalendarLink').mockResolvedValue({ url: URL_ONE })
+    const wrapper = setup()
+    expect(wrapper.find('a').text()).toBe('Descargar archivo de calendario')
+
+    await button(wrapper, 'Crear un enlace de calendario').trigger('click')
+    await flushPromises()
+
+    expect(wrapper.find('label[for="calendar-link"]').text()).toBe('Enlace de suscripción al calendario')
+    expect(wrapper.find('#calendar-link').attributes('dir')).toBe('ltr')
+    expect(wrapper.find('[role="status"]').text()).toBe('El nuevo enlace de suscripción está listo.')
   })
 })

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
 
 import KeyManager from '@/components/circle/KeyManager.vue'
+import { setLocale } from '@/i18n'
 import { createAppRouter } from '@/router'
 import { api } from '@/services/api'
 import { keyFromFragment } from '@/services/keys'
@@ -302,6 +303,80 @@ describe('KeyManager', () => {
     await flushPromises()
 
     expect(wrapper.find('[role="alert"]').text()).toBe('This circle has no key with id 2.')
+    wrapper.unmount()
+  })
+
+  it('says how many keys it issued, for screen readers', async () => {
+    const { wrapper } = await setup()
+
+    await issueTwo(wrapper)
+
+    expect(wrapper.find('[aria-live="polite"]').text()).toBe('2 new keys issued.')
+    wrapper.unmount()
+  })
+
+  it('lays the keys out without a sideways scroll on a phone: each cell says its column there', async () => {
+    const { wrapper } = await setup()
+
+    expect(wrapper.find('.overflow-x-auto').exists()).toBe(false)
+    const cells = rows(wrapper)[1].findAll('td')
+    expect(cells[0].find('.sm\\:hidden').text()).toBe('Key')
+    expect(cells[4].find('.sm\\:hidden').text()).toBe('State')
+    wrapper.unmount()
+  })
+})
+
+describe('KeyManager in other languages', () => {
+  it('speaks Spanish: headings, states, roles and the revoke question', async () => {
+    await setLocale('es')
+    const { wrapper } = await setup()
+    confirm.mockReturnValueOnce(false)
+
+    expect(wrapper.find('h2').text()).toBe('Claves de participantes')
+    expect(wrapper.find('th').text()).toBe('Clave')
+    expect(rows(wrapper)[0].text()).toContain('facilitador/a')
+    expect(rows(wrapper)[1].text()).toContain('Activa')
+    await wrapper.find('button[aria-label="Revocar la clave de Ben"]').trigger('click')
+
+    expect(confirm).toHaveBeenCalledWith(
+      '¿Revocar la clave de Ben? Se cerrará al instante la sesión de quien la tenga.',
+    )
+    wrapper.unmount()
+  })
+
+  it('names an unlabelled key by its prefix in German', async () => {
+    await setLocale('de')
+    const { wrapper } = await setup([row(7)])
+    confirm.mockReturnValueOnce(false)
+
+    await wrapper.find('button[aria-label="Schlüssel P7QF widerrufen"]').trigger('click')
+
+    expect(confirm.mock.calls[0][0]).toBe('Schlüssel P7QF widerrufen? Wer ihn hat, wird sofort abgemeldet.')
+    wrapper.unmount()
+  })
+
+  it('counts issued keys with the Arabic dual, and splits names at the Arabic comma', async () => {
+    await setLocale('ar')
+    const { wrapper } = await setup()
+    const issue = vi.spyOn(api, 'issueKeys').mockResolvedValue({ keys: ISSUED })
+
+    await wrapper.find('#key-labels').setValue('سارة، علي')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+
+    expect(issue.mock.calls[0][1]).toMatchObject({ count: 2, labels: ['سارة', 'علي'] })
+    expect(wrapper.find('[aria-live="polite"]').text()).toBe('صدر مفتاحان جديدان.')
+    expect(wrapper.find('[data-testid="issued-key"]').attributes('dir')).toBe('ltr')
+    wrapper.unmount()
+  })
+
+  it('dates the last use in the language shown', async () => {
+    await setLocale('de')
+    const lastUsed = '2025-03-04T18:30:00Z'
+    const { wrapper } = await setup([row(2, { label: 'Ben', last_used: lastUsed })])
+
+    const german = new Intl.DateTimeFormat('de', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(lastUsed))
+    expect(rows(wrapper)[0].text()).toContain(german)
     wrapper.unmount()
   })
 })

@@ -2,6 +2,7 @@ import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 
 import MessageComposer from '@/components/circle/MessageComposer.vue'
+import { setLocale } from '@/i18n'
 
 function setup(props = {}) {
   return mount(MessageComposer, { props })
@@ -104,5 +105,40 @@ describe('MessageComposer', () => {
     const wrapper = setup({ error: 'You are not allowed to do this.' })
 
     expect(wrapper.find('[role="alert"]').text()).toBe('You are not allowed to do this.')
+  })
+
+  it('says one character left in the singular', async () => {
+    const wrapper = setup()
+    await wrapper.find('textarea').setValue('x'.repeat(1999))
+
+    expect(wrapper.find('#message-remaining').text()).toBe('1 character left · Ctrl+Enter sends')
+  })
+
+  it("offers its kinds and quick cues in the facilitator's language, and sends the cue as shown", async () => {
+    await setLocale('es')
+    const wrapper = setup()
+
+    expect(wrapper.find('legend').text()).toBe('Tipo')
+    expect(wrapper.findAll('label').map((label) => label.text())).toEqual([
+      'Anuncio',
+      'Pregunta',
+      'Aviso de tiempo',
+      'Mensaje',
+    ])
+    expect(wrapper.find('#message-remaining').text()).toBe('Quedan 2000 caracteres · Ctrl+Intro envía')
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === 'Quedan 5 minutos')
+      .trigger('click')
+
+    expect(wrapper.emitted('post')).toEqual([[{ kind: 'time_cue', body: 'Quedan 5 minutos' }]])
+  })
+
+  it('gives every button, radio and the message field a touch target of at least 44 px', () => {
+    const wrapper = setup()
+
+    const targets = [...wrapper.findAll('button'), ...wrapper.findAll('fieldset label'), wrapper.find('textarea')]
+    expect(targets.length).toBe(8) // Send, three quick cues, three kinds, the message
+    for (const target of targets) expect(target.classes()).toContain('min-h-11')
   })
 })

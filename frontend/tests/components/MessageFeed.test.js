@@ -2,6 +2,7 @@ import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import MessageFeed from '@/components/circle/MessageFeed.vue'
+import { setLocale } from '@/i18n'
 import { STATES } from '@/services/stream'
 
 import { FakeIntersectionObserver, message } from '../helpers/fakes'
@@ -13,6 +14,23 @@ function setup(messages, connection = STATES.LIVE, paging = {}) {
 const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i))
 const loadOlderButton = (wrapper) => wrapper.find('[data-testid="load-older"]')
 const olderStatus = (wrapper) => wrapper.find('[data-testid="older-status"]')
+const announcer = (wrapper) => wrapper.find('[data-testid="feed-announcer"]')
+// What the live region has said, a line per message, oldest first.
+const spoken = (wrapper) =>
+  announcer(wrapper)
+    .findAll('p')
+    .map((line) => line.text())
+
+/** Whether the live region changed at all: a screen reader speaks at a change, even to the same words. */
+function watchChanges(wrapper) {
+  const changes = []
+  const watcher = new MutationObserver((records) => changes.push(...records))
+  watcher.observe(announcer(wrapper).element, { childList: true, characterData: true, subtree: true })
+  return {
+    any: () => changes.length + watcher.takeRecords().length > 0,
+    stop: () => watcher.disconnect(),
+  }
+}
 
 describe('MessageFeed', () => {
   it('renders bodies as text, never as HTML', () => {
@@ -71,20 +89,6 @@ describe('MessageFeed', () => {
     expect(item.text()).toContain('Response')
     expect(item.text()).toContain('A participant')
     expect(item.find('[data-testid="message-body"]').text()).toBe('How quiet it was')
-    expect(wrapper.find('[data-testid="feed-announcer"]').text()).toBe('Response from A participant: How quiet it was')
-  })
-
-  it('announces the latest message in a polite live region', async () => {
-    const wrapper = setup([message(1, 'announcement', 'Welcome')])
-    const announcer = wrapper.find('[data-testid="feed-announcer"]')
-    expect(announcer.attributes('aria-live')).toBe('polite')
-    expect(announcer.text()).toBe('Announcement from Ann: Welcome')
-
-    await wrapper.setProps({
-      messages: [message(1, 'announcement', 'Welcome'), message(2, 'prompt', 'What did you notice?', 'Ben')],
-    })
-
-    expect(wrapper.find('[data-testid="feed-announcer"]').text()).toBe('Prompt from Ben: What did you notice?')
   })
 
   it('says when there are no messages, and announces nothing', () => {
@@ -106,6 +110,120 @@ describe('MessageFeed', () => {
     expect(status.attributes('role')).toBe('status')
     expect(status.attributes('data-state')).toBe(state)
     expect(status.text()).toBe(label)
+  })
+})
+
+describe('MessageFeed: what screen readers hear', () => {
+  const history = [message(1, 'announcement', 'Welcome'), message(2, 'prompt', 'What did you notice?', 'Ben')]
+
+  /** The room opening: the feed appears empty while connecting, the newest page comes, then the stream is live. */
+  async function opened(messages = history) {
+    const wrapper = setup([], STATES.CONNECTING)
+    await wrapper.setProps({ messages })
+    await wrapper.setProps({ connection: STATES.LIVE })
+    return wrapper
+  }
+
+  it('is told through one polite live region, and the list itself is not one', () => {
+    const wrapper = setup(history)
+
+    expect(announcer(wrapper).attributes('aria-live')).toBe('polite')
+    expect(wrapper.findAll('[aria-live]').map((region) => region.attributes('data-testid'))).toEqual(['feed-announcer'])
+    const list = wrapper.find('[data-testid="message-list"]')
+    expect(list.find('[aria-live]').exists()).toBe(false)
+    expect(list.find('[role="log"], [role="status"], [role="alert"]').exists()).toBe(false)
+  })
+
+  it('does not hear the messages shown when the room opens', async () => {
+    const wrapper = await opened()
+
+    expect(wrapper.findAll('[data-testid="message"]')).toHaveLength(2)
+    expect(spoken(wrapper)).toEqual([])
+  })
+
+  it('does not hear the messages the feed appears with either', () => {
+    expect(spoken(setup(history, STATES.LIVE))).toEqual([])
+  })
+
+  it('hears a new message once', async () => {
+    const wrapper = await opened()
+
+    await wrapper.setProps({ messages: [...history, message(3, 'time_cue', '5 minutes left')] })
+    expect(spoken(wrapper)).toEqual(['Time cue from Ann: 5 minutes left'])
+
+    await wrapper.setProps({ connection: STATES.RECONNECTING })
+    await wrapper.setProps({ connection: STATES.LIVE })
+    await wrapper.setProps({ sessions: [{ id: 1, started_at: '2025-03-04T18:00:00Z' }] })
+    expect(spoken(wrapper)).toEqual(['Time cue from Ann: 5 minutes left'])
+  })
+
+  it('hears a message delivered twice (again after a reconnect) once', async () => {
+    const wrapper = await opened()
+    const cue = message(3, 'time_cue', '5 minutes left')
+    await wrapper.setProps({ messages: [...history, cue] })
+    const changes = watchChanges(wrapper)
+
+    await wrapper.setProps({ connection: STATES.RECONNECTING })
+    await wrapper.setProps({ connection: STATES.LIVE })
+    await wrapper.setProps({ messages: [...history, { ...cue }] })
+    await wrapper.setProps({ messages: [...history, { ...cue }, { ...cue }] })
+
+    expect(spoken(wrapper)).toEqual(['Time cue from Ann: 5 minutes left'])
+    expect(changes.any()).toBe(false)
+    changes.stop()
+  })
+
+  it('hears two messages that arrive together, both, in the order they came', async () => {
+    const wrapper = await opened()
+
+    await wrapper.setProps({
+      messages: [...history, message(3, 'announcement', 'Pairs now', 'Ann'), message(4, 'time_cue', 'Go', 'Ann')],
+    })
+    await wrapper.setProps({ messages: [...wrapper.props('messages'), message(5, 'prompt', 'And now?', 'Ben')] })
+
+    expect(spoken(wrapper)).toEqual([
+      'Announcement from Ann: Pairs now',
+      'Time cue from Ann: Go',
+      'Prompt from Ben: And now?',
+    ])
+  })
+
+  it('hears a message that arrives live when the circle had none before', async () => {
+    const wrapper = await opened([])
+
+    await wrapper.setProps({ messages: [message(1, 'announcement', 'Welcome')] })
+
+    expect(spoken(wrapper)).toEqual(['Announcement from Ann: Welcome'])
+  })
+
+  it("does not hear the newest page shown again after the server's numbers changed, but what comes after", async () => {
+    const wrapper = await opened([message(40), message(41), message(42)])
+
+    await wrapper.setProps({ connection: STATES.RECONNECTING })
+    await wrapper.setProps({ messages: [message(30), message(31, 'prompt', 'Restored')] }) // a restore went back
+    await wrapper.setProps({ connection: STATES.LIVE })
+    expect(spoken(wrapper)).toEqual([])
+
+    await wrapper.setProps({ messages: [message(30), message(31), message(32, 'time_cue', 'After')] })
+    expect(spoken(wrapper)).toEqual(['Time cue from Ann: After'])
+  })
+
+  it('keeps only the last few lines, the newest last', async () => {
+    const wrapper = await opened([])
+    const many = range(1, 8)
+
+    for (let seq = 1; seq <= many.length; seq += 1) await wrapper.setProps({ messages: many.slice(0, seq) })
+
+    expect(spoken(wrapper)).toEqual([4, 5, 6, 7, 8].map((seq) => `Announcement from Ann: message ${seq}`))
+  })
+
+  it("says a message in the viewer's language", async () => {
+    await setLocale('es')
+    const wrapper = await opened()
+
+    await wrapper.setProps({ messages: [...history, message(3, 'time_cue', '5 minutos', 'Ana')] })
+
+    expect(spoken(wrapper)).toEqual(['Aviso de tiempo de Ana: 5 minutos'])
   })
 })
 
@@ -234,37 +352,24 @@ describe('MessageFeed: older messages', () => {
   })
 
   it('announces a new live message, but not an older page arriving', async () => {
-    const wrapper = setup(
-      [message(51, 'announcement', 'Welcome'), message(52, 'prompt', 'What did you notice?', 'Ben')],
-      STATES.LIVE,
-      {
-        hasOlder: true,
-      },
-    )
-    const announcer = () => wrapper.find('[data-testid="feed-announcer"]').text()
-    expect(announcer()).toBe('Prompt from Ben: What did you notice?')
-    // A screen reader speaks when the live region's content changes, even to the same words.
-    const changes = []
-    const watcher = new MutationObserver((records) => changes.push(...records))
-    watcher.observe(wrapper.find('[data-testid="feed-announcer"]').element, {
-      childList: true,
-      characterData: true,
-      subtree: true,
-    })
-    const changed = () => changes.length + watcher.takeRecords().length > 0
+    const wrapper = setup([message(51, 'announcement', 'Welcome')], STATES.LIVE, { hasOlder: true })
+    await wrapper.setProps({ messages: [...wrapper.props('messages'), message(52, 'prompt', 'Noticed?', 'Ben')] })
+    expect(spoken(wrapper)).toEqual(['Prompt from Ben: Noticed?'])
+    const changes = watchChanges(wrapper)
 
     await wrapper.setProps({ loadingOlder: true })
     await wrapper.setProps({
       messages: [message(49, 'time_cue', 'Old cue'), message(50), ...wrapper.props('messages')],
       loadingOlder: false,
+      olderLoaded: true,
     })
-    expect(announcer()).toBe('Prompt from Ben: What did you notice?')
-    expect(changed()).toBe(false)
+    expect(spoken(wrapper)).toEqual(['Prompt from Ben: Noticed?'])
+    expect(changes.any()).toBe(false)
 
     await wrapper.setProps({ messages: [...wrapper.props('messages'), message(53, 'time_cue', '5 minutes left')] })
-    expect(announcer()).toBe('Time cue from Ann: 5 minutes left')
-    expect(changed()).toBe(true)
-    watcher.disconnect()
+    expect(spoken(wrapper)).toEqual(['Prompt from Ben: Noticed?', 'Time cue from Ann: 5 minutes left'])
+    expect(changes.any()).toBe(true)
+    changes.stop()
   })
 })
 

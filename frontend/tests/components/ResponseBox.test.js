@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 import ResponseBox from '@/components/voice/ResponseBox.vue'
+import { setLocale } from '@/i18n'
 import { api } from '@/services/api'
 import { useVoiceStore } from '@/stores/voice'
 
@@ -20,6 +21,7 @@ beforeEach(() => {
 
 const setup = (prompt = PROMPT) => mount(ResponseBox, { props: { prompt }, attachTo: document.body })
 const form = (wrapper) => wrapper.find('[data-testid="response-form"]')
+const counter = (wrapper) => wrapper.find('[data-testid="response-length"]')
 const mine = (wrapper) => wrapper.findAll('[data-testid="my-responses"] li').map((li) => li.text())
 
 describe('ResponseBox', () => {
@@ -103,6 +105,53 @@ describe('ResponseBox', () => {
     expect(mine(wrapper)).toEqual(['Second thoughtShared with the circle anonymously', 'First thought'])
     const first = wrapper.find('[data-testid="my-responses"] li')
     expect(first.findAll('p').map((p) => p.text())).toEqual(['Second thought', 'Shared with the circle anonymously'])
+    wrapper.unmount()
+  })
+
+  it('counts the characters, and tells screen readers how many are left', async () => {
+    const wrapper = setup()
+
+    await wrapper.find('textarea').setValue('x'.repeat(499))
+
+    expect(counter(wrapper).find('[aria-hidden="true"]').text()).toBe('499 / 500')
+    expect(counter(wrapper).find('.sr-only').text()).toBe('1 character left')
+    await wrapper.find('textarea').setValue('Hello')
+    expect(counter(wrapper).find('.sr-only').text()).toBe('495 characters left')
+    wrapper.unmount()
+  })
+
+  it.each([
+    [500, 'لم يتبقَّ أي حرف'],
+    [499, 'بقي حرف واحد'],
+    [498, 'بقي حرفان'],
+    [490, 'بقيت 10 أحرف'],
+    [489, 'بقي 11 حرفًا'],
+    [400, 'بقي 100 حرف'],
+  ])('says in Arabic, with its six plural forms, what %i characters leave', async (used, said) => {
+    await setLocale('ar')
+    const wrapper = setup()
+
+    await wrapper.find('textarea').setValue('x'.repeat(used))
+
+    expect(counter(wrapper).find('.sr-only').text()).toBe(said)
+    wrapper.unmount()
+  })
+
+  it("speaks the viewer's language", async () => {
+    await setLocale('es')
+    voice.myResponses = [response(3, { body: 'Otra idea', shared: 'named' })]
+    vi.spyOn(api, 'respond').mockResolvedValue(response(5))
+    const wrapper = setup()
+
+    expect(wrapper.find('label[for="response-body"]').text()).toBe('Tu respuesta')
+    expect(form(wrapper).find('button[type="submit"]').text()).toBe('Enviar respuesta')
+    expect(mine(wrapper)).toEqual(['Otra ideaCompartida con el círculo'])
+    await form(wrapper).trigger('submit')
+    expect(wrapper.find('[role="alert"]').text()).toBe('Escribe primero tu respuesta.')
+    await wrapper.find('textarea').setValue('Hola')
+    await form(wrapper).trigger('submit')
+    await flushPromises()
+    expect(wrapper.find('[role="status"]').text()).toBe('Respuesta enviada al facilitador/a.')
     wrapper.unmount()
   })
 })

@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import RunSheetPanel from '@/components/circle/RunSheetPanel.vue'
+import { setLocale } from '@/i18n'
 import { api } from '@/services/api'
 import { useRhythmStore } from '@/stores/rhythm'
 
@@ -189,5 +190,60 @@ describe('RunSheetPanel: editing', () => {
 
     expect(api.getRunSheet).toHaveBeenCalledTimes(2)
     expect(sendButton(wrapper).text()).toBe('Send next: What did you notice?')
+  })
+})
+
+describe('RunSheetPanel in other languages', () => {
+  it('counts a single minute in the singular', async () => {
+    const wrapper = await setup({
+      items: [item(4, 'timer', 'Pairs', 1), item(5, 'announcement', 'Break', 1)],
+      open: true,
+    })
+
+    expect(listed(wrapper)).toEqual(['Timer of 1 minute: Pairs', 'Break'])
+    expect(wrapper.findAll('ol > li')[1].text()).toContain('· 1 minute')
+  })
+
+  it('speaks Spanish: progress, the send button and the timer item', async () => {
+    await setLocale('es')
+    const wrapper = await setup()
+    await wrapper.find('[aria-controls="run-sheet-editor"]').trigger('click')
+
+    expect(wrapper.find('h2').text()).toBe('Guion de la sesión')
+    expect(progress(wrapper)).toBe('Enviados: 0 de 3')
+    expect(sendButton(wrapper)).toBeUndefined() // its English name is gone
+    expect(wrapper.text()).toContain('Enviar el siguiente: What did you notice?')
+    expect(wrapper.findAll('ol > li').map((li) => li.find('p + p').text())).toEqual([
+      'What did you notice?',
+      'Temporizador de 2 minutos',
+      'Break',
+    ])
+  })
+
+  it('asks in German before deleting, with German quotes', async () => {
+    await setLocale('de')
+    const wrapper = await setup()
+    await wrapper.find('[aria-controls="run-sheet-editor"]').trigger('click')
+    vi.stubGlobal(
+      'confirm',
+      vi.fn(() => false),
+    )
+
+    await byName(wrapper, 'Löschen: Break').trigger('click')
+
+    expect(window.confirm).toHaveBeenCalledWith('„Break“ aus dem Ablaufplan löschen?')
+  })
+
+  it('uses the Arabic plural forms for minutes', async () => {
+    await setLocale('ar')
+    const wrapper = await setup({ items: [item(4, 'timer', '', 2), item(5, 'timer', '', 3), item(6, 'timer', '', 11)] })
+
+    expect(wrapper.text()).toContain('إرسال التالي: مؤقّت لمدة دقيقتين')
+    await wrapper.find('[aria-controls="run-sheet-editor"]').trigger('click')
+    expect(wrapper.findAll('ol > li').map((li) => li.find('p + p').text())).toEqual([
+      'مؤقّت لمدة دقيقتين',
+      'مؤقّت لمدة 3 دقائق',
+      'مؤقّت لمدة 11 دقيقة',
+    ])
   })
 })

@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import SessionControls from '@/components/circle/SessionControls.vue'
+import { setLocale } from '@/i18n'
 import { api } from '@/services/api'
 import { useRhythmStore } from '@/stores/rhythm'
 
@@ -92,5 +93,25 @@ describe('SessionControls', () => {
     await flushPromises()
 
     expect(wrapper.find('[role="alert"]').text()).toBe('A session is already open.')
+  })
+
+  it("speaks the viewer's language, the time of day too", async () => {
+    await setLocale('de')
+    rhythm.session = SESSION
+    const confirm = vi.fn(() => false)
+    vi.stubGlobal('confirm', confirm)
+    const wrapper = setup(true)
+
+    const since = new Intl.DateTimeFormat('de', { hour: 'numeric', minute: '2-digit' }).format(
+      new Date(SESSION.started_at),
+    )
+    expect(status(wrapper)).toBe(`Sitzung läuft seit ${since}`)
+    await button(wrapper, 'Sitzung beenden').trigger('click')
+    expect(confirm).toHaveBeenCalledWith('Die Sitzung für alle beenden? Ihr angehefteter Impuls wird entfernt.')
+
+    rhythm.session = null
+    await flushPromises()
+    expect(status(wrapper)).toBe('Keine Sitzung läuft')
+    expect(button(wrapper, 'Sitzung beginnen')).toBeDefined()
   })
 })

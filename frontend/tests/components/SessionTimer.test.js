@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import SessionTimer from '@/components/circle/SessionTimer.vue'
+import { setLocale } from '@/i18n'
 import { api } from '@/services/api'
 import { useRhythmStore } from '@/stores/rhythm'
 
@@ -235,6 +236,62 @@ describe('SessionTimer: the facilitator', () => {
     await flushPromises()
 
     expect(wrapper.find('[role="alert"]').text()).toBe('seconds: Ensure this value is at most 14400.')
+    wrapper.unmount()
+  })
+})
+
+describe("SessionTimer: in the viewer's language", () => {
+  beforeEach(() => {
+    vi.spyOn(api, 'setTimer').mockResolvedValue({ state: 'idle', duration_seconds: 0, label: '' })
+  })
+
+  it('names its states, durations and controls in Spanish', async () => {
+    await setLocale('es')
+    const wrapper = setup(
+      { state: 'paused', duration_seconds: 300, remaining_seconds: 125, label: 'Parejas' },
+      { isFacilitator: true },
+    )
+
+    expect(wrapper.find('h2').text()).toBe('Temporizador')
+    expect(state(wrapper)).toBe('En pausa · Parejas')
+    expect(countdown(wrapper).text()).toBe('02:05')
+    expect(button(wrapper, 'Reanudar')).toBeTruthy()
+    expect(button(wrapper, '+1 minuto')).toBeTruthy()
+    expect(button(wrapper, '10 min')).toBeTruthy()
+    wrapper.unmount()
+  })
+
+  it('writes its presets with the German abbreviation, and its limits with a decimal comma', async () => {
+    await setLocale('de')
+    const wrapper = setup({ state: 'idle', duration_seconds: 0, label: '' }, { isFacilitator: true })
+    expect(state(wrapper)).toBe('Kein Timer läuft')
+    expect(wrapper.findAll('[aria-labelledby="timer-presets"] button').map((b) => b.text())).toEqual([
+      '1 Min.',
+      '3 Min.',
+      '5 Min.',
+      '10 Min.',
+    ])
+
+    await wrapper.find('#timer-minutes').setValue('0.1')
+    await wrapper.find('form').trigger('submit')
+
+    expect(wrapper.find('[role="alert"]').text()).toBe(
+      'Gib eine Zeit von 10 Sekunden (0,17 Minuten) bis 240 Minuten ein.',
+    )
+    wrapper.unmount()
+  })
+
+  it('says the time is up in Arabic, in every plural form its presets need', async () => {
+    await setLocale('ar')
+    const wrapper = setup({ state: 'finished', duration_seconds: 60, label: '' }, { isFacilitator: true })
+
+    expect(state(wrapper)).toBe('انتهى الوقت')
+    expect(wrapper.findAll('[aria-labelledby="timer-presets"] button').map((b) => b.text())).toEqual([
+      'دقيقة واحدة',
+      '3 دقائق',
+      '5 دقائق',
+      '10 دقائق',
+    ])
     wrapper.unmount()
   })
 })

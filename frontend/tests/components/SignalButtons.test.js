@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 import SignalButtons from '@/components/voice/SignalButtons.vue'
+import { setLocale } from '@/i18n'
 import { api } from '@/services/api'
 import { useVoiceStore } from '@/stores/voice'
 
@@ -29,6 +30,28 @@ describe('SignalButtons', () => {
       ["I'm here", 'false'],
       ['I need a moment', 'false'],
     ])
+  })
+
+  it('makes each a target of at least 44 px, in a group named for the facilitator', () => {
+    const wrapper = setup()
+
+    expect(wrapper.find('[role="group"]').attributes('aria-label')).toBe('Signals to the facilitator')
+    for (const b of wrapper.findAll('button'))
+      expect(b.classes()).toEqual(expect.arrayContaining(['min-h-11', 'min-w-11']))
+  })
+
+  it("names the toggles in the viewer's language, and keeps their state", async () => {
+    await setLocale('es')
+    voice.mySignals = { hand: 9, here: null, moment: 11 }
+    const wrapper = setup()
+
+    expect(wrapper.find('[role="group"]').attributes('aria-label')).toBe('Señales para el facilitador/a')
+    expect(pressed(wrapper)).toEqual([
+      ['Bajar la mano', 'true'],
+      ['Estoy aquí', 'false'],
+      ['Necesito un momento', 'true'],
+    ])
+    expect(wrapper.text()).toContain('Solo el facilitador/a ve tus señales.')
   })
 
   it('raises a hand, then lowers the same one', async () => {

@@ -2,6 +2,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import VideoPanel from '@/components/video/VideoPanel.vue'
+import { setLocale } from '@/i18n'
 import { api } from '@/services/api'
 
 import { FakeJitsiApi } from '../helpers/fakes'
@@ -180,6 +181,22 @@ describe('VideoPanel', () => {
     expect(scripts).toHaveLength(1)
     expect(FakeJitsiApi.instances).toHaveLength(2)
     wrapper.unmount()
+  })
+
+  it("says the video service could not be reached in the page's language", async () => {
+    await setLocale('es')
+    const config = jitsiConfig()
+    vi.spyOn(api, 'jitsiConfig').mockResolvedValue(config)
+    const wrapper = setup()
+    await wrapper.find('button').trigger('click')
+    await flushPromises()
+
+    scripts[0].dispatchEvent(new Event('error'))
+    await flushPromises()
+
+    expect(wrapper.find('[role="alert"]').text()).toContain(
+      `No se pudo contactar con el servicio de vídeo (${config.script_url}).`,
+    )
   })
 
   it('shows an alert that says the messages keep working when the script fails', async () => {
@@ -534,5 +551,78 @@ describe('VideoPanel', () => {
       expect(moveRoom).not.toHaveBeenCalled()
       wrapper.unmount()
     })
+  })
+})
+
+describe('VideoPanel: languages and phones', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  it("speaks the viewer's language, and gives the call the same", async () => {
+    await setLocale('es')
+    vi.spyOn(api, 'jitsiConfig').mockResolvedValue(jitsiConfig())
+    const wrapper = setup({ isFacilitator: true })
+    expect(wrapper.find('h2').text()).toBe('Vídeo')
+    expect(button(wrapper, 'Pasar a una sala nueva')).toBeTruthy()
+
+    await button(wrapper, 'Unirse al vídeo').trigger('click')
+    await flushPromises()
+    scriptLoads()
+    await flushPromises()
+
+    expect(FakeJitsiApi.instances.at(-1).options.lang).toBe('es')
+    expect(wrapper.find('[data-testid="video-state"]').text()).toBe('Conectando con el vídeo…')
+    expect(button(wrapper, 'Cancelar')).toBeTruthy()
+    wrapper.unmount()
+  })
+
+  it('says in German that the messages keep working when the script fails', async () => {
+    await setLocale('de')
+    const config = jitsiConfig()
+    vi.spyOn(api, 'jitsiConfig').mockResolvedValue(config)
+    const wrapper = setup()
+    await button(wrapper, 'Video beitreten').trigger('click')
+    await flushPromises()
+
+    scripts.at(-1).dispatchEvent(new Event('error'))
+    await flushPromises()
+
+    expect(wrapper.find('[role="alert"]').text()).toBe(
+      `Der Videodienst war nicht erreichbar (${config.script_url}). Die Nachrichten funktionieren auch ohne Video weiter.`,
+    )
+    expect(button(wrapper, 'Video erneut beitreten')).toBeTruthy()
+    wrapper.unmount()
+  })
+
+  it('asks to move the room in the language shown', async () => {
+    await setLocale('de')
+    const confirm = vi.fn(() => false)
+    vi.stubGlobal('confirm', confirm)
+    const wrapper = setup({ isFacilitator: true })
+
+    await button(wrapper, 'In einen neuen Raum wechseln').trigger('click')
+
+    expect(confirm.mock.calls[0][0]).toMatch(/^Den Anruf in einen neuen Raum verlegen\?/)
+    wrapper.unmount()
+  })
+
+  it('takes at most 40% of the height of a phone, and is 16:9 from the sm breakpoint on', () => {
+    const wrapper = setup()
+
+    const classes = wrapper.find('[data-testid="video-container"]').classes()
+    expect(classes).toEqual(expect.arrayContaining(['h-[40vh]', 'w-full', 'sm:h-auto', 'sm:aspect-video']))
+    expect(classes).not.toContain('aspect-video') // below sm the height is the 40%, whatever the width
+    expect(classes.filter((name) => /^(min-)?w-\[/.test(name))).toEqual([]) // no fixed width
+    wrapper.unmount()
+  })
+
+  it('gives every button a touch target of at least 44 px', async () => {
+    const wrapper = setup({ isFacilitator: true })
+
+    const buttons = wrapper.findAll('button')
+    expect(buttons.length).toBeGreaterThan(1)
+    for (const each of buttons) expect(each.classes()).toContain('min-h-11')
+    wrapper.unmount()
   })
 })

@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 import VoicePanel from '@/components/voice/VoicePanel.vue'
+import { setLocale } from '@/i18n'
 import { api } from '@/services/api'
 import { useVoiceStore } from '@/stores/voice'
 
@@ -181,6 +182,54 @@ describe('VoicePanel', () => {
     expect(wrapper.find('[role="alert"]').text()).toBe(
       "The participants' voice could not be loaded: Something went wrong on our side. Please try again in a moment.",
     )
+    wrapper.unmount()
+  })
+
+  it('gives every Lower button a target of at least 44 px', async () => {
+    const wrapper = await setup(answer({ hands: [signal(9, 'hand', 'Ben')] }))
+
+    expect(wrapper.find('[data-testid="hands"] button').classes()).toEqual(
+      expect.arrayContaining(['min-h-11', 'min-w-11']),
+    )
+    wrapper.unmount()
+  })
+
+  it("speaks the viewer's language: names, signals, sharing and news", async () => {
+    await setLocale('de')
+    const wrapper = await setup(
+      answer({ hands: [signal(9, 'hand', 'Ben')], signals: [signal(10, 'here', 'Ana')], responses: [response(1)] }),
+    )
+
+    expect(wrapper.find('h2').text()).toBe('Teilnehmende')
+    expect(wrapper.find('[data-testid="hands"] button').attributes('aria-label')).toBe('Hand von Ben senken')
+    expect(wrapper.find('[data-testid="hands"] button').text()).toBe('Senken')
+    expect(texts(wrapper, '[data-testid="signals"] li')).toEqual(['Ana: Ich bin da'])
+    expect(button(wrapper.find('[data-testid="response"]'), 'Anonym teilen')).toBeDefined()
+
+    await changes(
+      answer({
+        hands: [signal(9, 'hand', 'Ben'), signal(11, 'hand', 'Chi')],
+        signals: [signal(10, 'here', 'Ana'), signal(12, 'moment', 'Dan')],
+        responses: [response(1), response(2, { author: 'Eva' })],
+      }),
+    )
+    expect(announcer(wrapper).text()).toBe('Chi hat die Hand gehoben. Dan braucht einen Moment. Neue Antwort von Eva.')
+    wrapper.unmount()
+  })
+
+  it.each([
+    [0, 'في الغرفة (0)', 'الأيدي المرفوعة (0)'],
+    [1, 'في الغرفة (شخص واحد)', 'الأيدي المرفوعة (يد واحدة)'],
+    [2, 'في الغرفة (شخصان)', 'الأيدي المرفوعة (يدان)'],
+    [3, 'في الغرفة (3 أشخاص)', 'الأيدي المرفوعة (3 أيدٍ)'],
+    [11, 'في الغرفة (11 شخصًا)', 'الأيدي المرفوعة (11 يدًا)'],
+  ])('counts %i people and hands with the Arabic plural form of the number', async (n, room, hands) => {
+    await setLocale('ar')
+    const people = Array.from({ length: n }, (_, i) => present(`P${i}`))
+    const raised = Array.from({ length: n }, (_, i) => signal(i + 1, 'hand', `P${i}`))
+    const wrapper = await setup(answer({ hands: raised, presence: { room: people, call: [] } }))
+
+    expect(texts(wrapper, 'h3')).toEqual(expect.arrayContaining([room, hands, 'في المكالمة (0)']))
     wrapper.unmount()
   })
 })

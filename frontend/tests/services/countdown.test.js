@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
-import { betterSample, clockSample, formatCountdown, remainingSeconds } from '@/services/countdown'
+import { setLocale } from '@/i18n'
+import { betterSample, clockSample, formatAmount, formatCountdown, remainingSeconds } from '@/services/countdown'
 
 const AT = Date.parse('2025-03-04T18:00:00.000Z')
 
@@ -79,5 +80,30 @@ describe('formatCountdown', () => {
     [-3, '00:00'],
   ])('shows %i seconds as %s', (seconds, text) => {
     expect(formatCountdown(seconds)).toBe(text)
+  })
+
+  it("writes the digits of the viewer's language", () => {
+    expect(formatCountdown(65, { locale: 'ar-EG' })).toBe('٠١:٠٥')
+    expect(formatCountdown(5400, { locale: 'ar-EG' })).toBe('٩٠:٠٠')
+  })
+
+  it('is in the language the page is shown in unless told', async () => {
+    await setLocale('de')
+
+    expect(formatCountdown(65)).toBe('01:05')
+    expect(formatAmount(0.17)).toBe('0,17')
+  })
+})
+
+describe('formatAmount', () => {
+  it('writes a number with the decimal sign of the language', () => {
+    expect(formatAmount(0.17, { locale: 'en' })).toBe('0.17')
+    expect(formatAmount(0.17, { locale: 'es' })).toBe('0,17')
+    expect(formatAmount(240, { locale: 'de' })).toBe('240')
+  })
+
+  it('groups thousands unless told not to', () => {
+    expect(formatAmount(2000, { locale: 'en' })).toBe('2,000')
+    expect(formatAmount(2000, { locale: 'en', useGrouping: false })).toBe('2000')
   })
 })

@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { FakeJitsiApi } from '../helpers/fakes'
 
-// jitsi.js caches scripts per URL in module state: a fresh module for every test.
+// jitsi.js caches scripts per URL in module state: a fresh module for every test. It imports
+// nothing (tests/jitsi_standin loads it into a plain page): its callers translate.
 let jitsi
 
 /**
@@ -102,6 +103,16 @@ describe('loadJitsiScript', () => {
     expect(jitsi.loadJitsiScript(URL_A, doc)).not.toBe(loading)
   })
 
+  it('says why it failed by a reason the page translates', async () => {
+    const doc = fakeDocument()
+    const loading = jitsi.loadJitsiScript(URL_A, doc)
+
+    scripts(doc)[0].dispatchEvent(new Event('error'))
+
+    await expect(loading).rejects.toMatchObject({ reason: 'unreachable', url: URL_A })
+    await expect(loading).rejects.toBeInstanceOf(jitsi.VideoScriptError)
+  })
+
   it('appends to the real document and reads the API from its window by default', async () => {
     const appended = []
     vi.spyOn(document.head, 'appendChild').mockImplementation((node) => {
@@ -150,6 +161,12 @@ describe('startMeeting', () => {
       interfaceConfigOverwrite: { SHOW_JITSI_WATERMARK: false },
     })
     expect(meeting.options.parentNode).toBe(parent)
+  })
+
+  it('gives the call the language it is asked for, and none when not asked', () => {
+    const parent = document.createElement('div')
+    expect(jitsi.startMeeting(FakeJitsiApi, config, parent, {}, { lang: 'de' }).options.lang).toBe('de')
+    expect(jitsi.startMeeting(FakeJitsiApi, config, parent).options).not.toHaveProperty('lang')
   })
 
   it('sends no jwt at all when the config has none (public mode)', () => {

@@ -175,6 +175,24 @@ describe('messages store: follow', () => {
     expect(store.messages).toEqual([message(1, 'prompt', 'other circle')])
   })
 
+  it('is connecting, not live, while the newest page of a circle followed again arrives', async () => {
+    const second = deferred()
+    vi.spyOn(api, 'listMessages')
+      .mockResolvedValueOnce(page([message(1)]))
+      .mockReturnValueOnce(second.promise)
+    const { openStream, opened } = fakeOpener()
+    await store.follow('demo', { openStream })
+    opened[0].options.onState(STATES.LIVE)
+
+    const following = store.follow('other', { openStream })
+    expect(store.connection).toBe(STATES.CONNECTING)
+    second.resolve(page([message(7)]))
+    await following
+
+    expect(seqs()).toEqual([7])
+    expect(store.connection).toBe(STATES.CONNECTING) // until the new stream says it is open
+  })
+
   it('stop() closes the stream', async () => {
     vi.spyOn(api, 'listMessages').mockResolvedValue(page([]))
     const { openStream, opened } = fakeOpener()

@@ -2,6 +2,7 @@ import { flushPromises } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
+import { setLocale } from '@/i18n'
 import { api } from '@/services/api'
 import { useMessagesStore } from '@/stores/messages'
 import { useRhythmStore } from '@/stores/rhythm'
@@ -304,5 +305,15 @@ describe('voiceError', () => {
       'Too many attempts. Please wait 30 seconds and try again.',
     )
     expect(voiceError(networkError())).toBe("Can't reach InquiryCircle. Check your connection and try again.")
+  })
+
+  it("says its own sentences in the viewer's language; the server's 429 sentence as it came", async () => {
+    await setLocale('es')
+
+    expect(voiceError(networkError())).toBe(
+      'No se puede conectar con InquiryCircle. Comprueba tu conexión y vuelve a intentarlo.',
+    )
+    const sentence = 'Vas demasiado rápido.'
+    expect(voiceError(httpError(429, { error: 'throttled', detail: sentence }))).toBe(sentence)
   })
 })

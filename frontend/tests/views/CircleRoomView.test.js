@@ -3,6 +3,7 @@ import { createPinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
 
+import { setLocale } from '@/i18n'
 import { createAppRouter } from '@/router'
 import { api } from '@/services/api'
 import { useCirclesStore } from '@/stores/circles'
@@ -106,6 +107,45 @@ describe('CircleRoomView', () => {
 
     expect(wrapper.find('[data-testid="connection-state"]').text()).toBe('Live')
     expect(bodies(wrapper)[0]).toBe('5 minutes left')
+    wrapper.unmount()
+  })
+
+  it('announces each live message once, never the history it opened with', async () => {
+    const wrapper = await enter({
+      history: [message(1, 'announcement', 'Welcome'), message(2, 'prompt', 'What did you notice?')],
+    })
+    const spoken = () => wrapper.findAll('[data-testid="feed-announcer"] p').map((line) => line.text())
+    const source = FakeEventSource.last
+    source.open()
+    await flushPromises()
+    expect(spoken()).toEqual([])
+
+    source.emit(message(3, 'time_cue', '5 minutes left'))
+    await flushPromises()
+    expect(spoken()).toEqual(['Time cue from Ann: 5 minutes left'])
+
+    // The connection drops; the browser reconnects and the server sends 3 again, then 4.
+    source.fail(FakeEventSource.CONNECTING)
+    await flushPromises()
+    source.open()
+    source.emit(message(3, 'time_cue', '5 minutes left'))
+    source.emit(message(4, 'announcement', 'Back together'))
+    await flushPromises()
+
+    expect(spoken()).toEqual(['Time cue from Ann: 5 minutes left', 'Announcement from Ann: Back together'])
+    expect(bodies(wrapper)).toEqual(['Back together', '5 minutes left', 'What did you notice?', 'Welcome'])
+    wrapper.unmount()
+  })
+
+  it("shows the room in the viewer's language", async () => {
+    await setLocale('es')
+    const wrapper = await enter({ detail: circle({ viewer_is_facilitator: true }), identity: facilitator })
+
+    expect(wrapper.text()).toContain('Facilitado por Ann')
+    expect(wrapper.find('#session-title').text()).toBe('Sesión')
+    expect(wrapper.find('#feed-title').text()).toBe('Mensajes')
+    expect(wrapper.find('#composer-title').text()).toBe('Enviar al círculo')
+    expect(document.title).toBe('Demo circle · InquiryCircle')
     wrapper.unmount()
   })
 

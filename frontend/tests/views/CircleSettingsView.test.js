@@ -3,6 +3,7 @@ import { createPinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
 
+import { setLocale } from '@/i18n'
 import { createAppRouter } from '@/router'
 import { api } from '@/services/api'
 import CircleSettingsView from '@/views/CircleSettingsView.vue'
@@ -235,6 +236,46 @@ describe('CircleSettingsView', () => {
 
     expect(wrapper.find('h1').text()).toBe('Circle not available')
     expect(wrapper.find('[role="alert"]').text()).toBe('This circle does not exist, or your key does not open it.')
+    wrapper.unmount()
+  })
+})
+
+describe('CircleSettingsView in other languages', () => {
+  it('speaks Spanish, with the weekdays named by Intl and their numbers unchanged', async () => {
+    await setLocale('es')
+    const wrapper = await setup(circle({ schedule: WEEKLY }))
+
+    expect(wrapper.find('h1').text()).toBe('Ajustes del círculo')
+    expect(field(wrapper, 'Nombre').element.value).toBe('Demo circle')
+    expect(field(wrapper, 'Día').element.value).toBe('1')
+    expect(chosen(field(wrapper, 'Día'))).toBe('martes')
+    expect(document.title).toBe('Ajustes de Demo circle · InquiryCircle')
+    wrapper.unmount()
+  })
+
+  it('says in German that the fields need a change', async () => {
+    await setLocale('de')
+    const wrapper = await setup()
+    vi.spyOn(api, 'updateCircle').mockRejectedValue(
+      httpError(400, { error: 'invalid', detail: 'x', fields: { name: ['Darf nicht leer sein.'] } }),
+    )
+
+    await save(wrapper)
+
+    expect(wrapper.find('[role="alert"]').text()).toBe(
+      'Nicht gespeichert: Einige Felder müssen geändert werden, siehe unten.',
+    )
+    wrapper.unmount()
+  })
+
+  it('names the circle in the tab in the new language after a switch', async () => {
+    const wrapper = await setup()
+    expect(document.title).toBe('Settings of Demo circle · InquiryCircle')
+
+    await setLocale('ar')
+    await flushPromises()
+
+    expect(document.title).toBe('إعدادات Demo circle · InquiryCircle')
     wrapper.unmount()
   })
 })

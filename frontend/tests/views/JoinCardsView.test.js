@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
 
 import App from '@/App.vue'
+import { setLocale } from '@/i18n'
 import { createAppRouter } from '@/router'
 import { api } from '@/services/api'
 import { joinLink } from '@/services/keys'
@@ -177,6 +178,63 @@ describe('JoinCardsView', () => {
     expect(cards(wrapper)).toHaveLength(0)
     expect(wrapper.find('[data-testid="join-cards-empty"]').exists()).toBe(true)
     expect(wrapper.text()).not.toContain('A1B2-C3D4-E5F6-G7H8')
+  })
+})
+
+describe('JoinCardsView in other languages', () => {
+  it('prints the cards in Spanish: their help, captions, the holder and the next session', async () => {
+    const startsAt = '2025-03-11T18:00:00Z'
+    api.getCircle.mockResolvedValue({ ...DEMO, upcoming: { starts_at: startsAt, ends_at: null, running: false } })
+    await setLocale('es')
+    const wrapper = await cardsFor(ISSUED)
+
+    expect(wrapper.find('h1').text()).toBe('Tarjetas de acceso de Demo circle')
+    expect(wrapper.find('header').text()).toContain('2 tarjetas, ocho por hoja A4 o Carta.')
+    expect(printButton(wrapper).text()).toBe('Imprimir')
+    const [ana] = cards(wrapper)
+    expect(ana.attributes('aria-label')).toBe('Tarjeta de acceso de Ana')
+    expect(ana.find('[data-testid="join-card-label"]').text()).toBe('Para Ana')
+    expect(ana.find('[data-testid="join-card-help"]').text()).toBe(
+      `Abre el enlace o escanea el código; o entra en ${window.location.origin} y escribe la clave.`,
+    )
+    expect(ana.find('img').attributes('alt')).toBe('Código QR del enlace de acceso de esta tarjeta')
+    expect(ana.text()).toContain('Tu clave')
+    const start = new Intl.DateTimeFormat('es', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    }).format(new Date(startsAt))
+    expect(ana.text()).toContain(`Próxima sesión: ${start}`)
+  })
+
+  it('says "1 card" in the singular', async () => {
+    const wrapper = await cardsFor([ISSUED[0]])
+
+    expect(wrapper.find('header').text()).toContain('1 card, eight to an A4 or Letter sheet.')
+  })
+
+  it('keeps the address, link and key left to right on an Arabic card', async () => {
+    await setLocale('ar')
+    const wrapper = await cardsFor(ISSUED)
+
+    const [ana] = cards(wrapper)
+    const help = ana.find('[data-testid="join-card-help"]')
+    expect(help.text()).toBe(`افتح الرابط أو امسح الرمز؛ أو اذهب إلى ${window.location.origin} واكتب المفتاح.`)
+    expect(help.find('bdi').attributes('dir')).toBe('ltr')
+    expect(ana.find('[data-testid="join-card-link"]').attributes('dir')).toBe('ltr')
+    expect(ana.find('[data-testid="join-card-key"]').attributes('dir')).toBe('ltr')
+    expect(ana.find('[data-testid="join-card-label"]').text()).toBe('إلى Ana')
+  })
+
+  it('shows the empty page in German', async () => {
+    await setLocale('de')
+    const wrapper = await cardsFor([])
+
+    expect(wrapper.find('h1').text()).toBe('Keine Zugangskarten zum Drucken')
+    expect(wrapper.find('a').text()).toBe('Zurück zum Kreis')
   })
 })
 

@@ -45,10 +45,15 @@ function hashParams(prefix, values) {
   )
 }
 
-function meetingUrl(domain, id, { roomName, jwt, configOverwrite, interfaceConfigOverwrite, userInfo }) {
+function meetingUrl(domain, id, { roomName, jwt, lang, configOverwrite, interfaceConfigOverwrite, userInfo }) {
   const url = new URL(`https://${domain}/`)
   if (roomName) url.pathname = `${url.pathname.replace(/\/$/, '')}/${roomName}`
-  if (jwt) url.search = `?${new URLSearchParams({ jwt })}`
+  // As urlObjectToString: the token and the interface language go in the query.
+  const search = new URLSearchParams()
+  if (jwt) search.set('jwt', jwt)
+  const language = lang || configOverwrite?.defaultLanguage
+  if (language) search.set('lang', language)
+  if (search.size) url.search = `?${search}`
   const hash = [
     `jitsi_meet_external_api_id=${id}`,
     ...hashParams('config', configOverwrite),
@@ -82,11 +87,19 @@ export default class JitsiMeetExternalAPI extends EventEmitter {
       configOverwrite = {},
       interfaceConfigOverwrite = {},
       jwt = undefined,
+      lang = undefined,
       onload = undefined,
       userInfo = undefined,
     } = options
     const id = nextId
-    this._url = meetingUrl(domain, id, { roomName, jwt, configOverwrite, interfaceConfigOverwrite, userInfo })
+    this._url = meetingUrl(domain, id, {
+      roomName,
+      jwt,
+      lang,
+      configOverwrite,
+      interfaceConfigOverwrite,
+      userInfo,
+    })
     this._parentNode = parentNode
     this._createIFrame(id, width, height, onload)
     this._transport = new Transport({

@@ -54,6 +54,8 @@ const hashParams = parseHashParams(window.location.hash)
 const { config, interfaceConfig, userInfo } = groupParams(hashParams)
 const apiId = hashParams.jitsi_meet_external_api_id
 const jwt = new URLSearchParams(window.location.search).get('jwt')
+// The interface language Jitsi Meet would show (?lang=, from the IFrame API's `lang` option).
+const lang = new URLSearchParams(window.location.search).get('lang')
 const claims = jwt ? jwtPayload(jwt) : null
 const segments = window.location.pathname.split('/').filter(Boolean).map(decodeURIComponent)
 // Jitsi Meet lower-cases the conference name; a leading segment is the tenant (JaaS: AppID).
@@ -195,6 +197,7 @@ async function record() {
     path: window.location.pathname,
     tenant,
     jwt,
+    lang,
     displayName: userInfo.displayName ?? null,
     userInfo,
     config,
