@@ -6,6 +6,7 @@ revoked or expires stops its sessions at their next request.
 
 from django.db import transaction
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.translation import gettext
 from rest_framework import authentication
 
 from ic_core.exceptions import ApiError
@@ -53,8 +54,10 @@ def enforce_csrf(request):
         raise ApiError(
             403,
             "csrf_failed",
-            "The request was refused because its CSRF token is missing or wrong. "
-            "Fetch /api/auth/csrf/ and send the token in the X-CSRFToken header.",
+            gettext(
+                "The request was refused because its CSRF token is missing or wrong. "
+                "Fetch /api/auth/csrf/ and send the token in the X-CSRFToken header."
+            ),
         )
 
 

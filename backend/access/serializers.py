@@ -1,4 +1,5 @@
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from rest_framework import serializers
 
 from ic_core.fields import StrictCharField, StrictIntegerField
@@ -35,15 +36,20 @@ class IssueKeysSerializer(serializers.Serializer):
 
     def validate_expires(self, value):
         if value is not None and value <= timezone.now():
-            raise serializers.ValidationError("Must be in the future.")
+            raise serializers.ValidationError(gettext("Must be in the future."))
         return value
 
     def validate(self, attrs):
         labels = attrs.get("labels", [])
         count = attrs.setdefault("count", len(labels) or 1)
         if len(labels) > count:
+            sentence = ngettext(
+                "There are %(labels)d labels for %(count)d key.",
+                "There are %(labels)d labels for %(count)d keys.",
+                count,
+            )
             raise serializers.ValidationError(
-                {"labels": f"There are {len(labels)} labels for {count} keys."}
+                {"labels": sentence % {"labels": len(labels), "count": count}}
             )
         return attrs
 

@@ -5,6 +5,7 @@ A circle's keys are managed in circles.key_views: access never imports circles.
 
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -25,7 +26,9 @@ from .throttling import KeyAttempts, remember_device
 from .verification import find_usable_key
 
 # One body for unknown, revoked and expired keys: the answer must not tell them apart.
-KEY_REFUSED = "This key is not valid. Check it and try again, or ask your facilitator."
+KEY_REFUSED = gettext_lazy(
+    "This key is not valid. Check it and try again, or ask your facilitator."
+)
 
 
 def identity(key):

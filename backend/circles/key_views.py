@@ -1,6 +1,7 @@
 """A circle's keys, as its facilitator sees, issues and revokes them. Here, not in access:
 circles builds on access (the keys), access builds on nothing of circles."""
 
+from django.utils.translation import gettext, pgettext
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -18,7 +19,7 @@ from .lookup import facilitated_circle_for
 class CircleKeysView(APIView):
     @extend_schema(responses=KeySummarySerializer(many=True))
     def get(self, request, slug):
-        circle = facilitated_circle_for(request, slug, "see its keys")
+        circle = facilitated_circle_for(request, slug, pgettext("facilitator can", "see its keys"))
         keys = list(circle.access_keys.order_by("created_at", "id"))
         context = {"call_names": call_names(keys)}
         return Response(KeySummarySerializer(keys, many=True, context=context).data)
@@ -28,7 +29,7 @@ class CircleKeysView(APIView):
         responses={201: inline_serializer("IssuedKeys", {"keys": IssuedKeySerializer(many=True)})},
     )
     def post(self, request, slug):
-        circle = facilitated_circle_for(request, slug, "issue keys")
+        circle = facilitated_circle_for(request, slug, pgettext("facilitator can", "issue keys"))
         serializer = IssueKeysSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -46,13 +47,13 @@ class CircleKeysView(APIView):
 class CircleKeyView(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, slug, key_id):
-        circle = facilitated_circle_for(request, slug, "revoke keys")
+        circle = facilitated_circle_for(request, slug, pgettext("facilitator can", "revoke keys"))
         key = circle.access_keys.filter(pk=key_id).first()
         if key is None:
-            raise NotFound(f"This circle has no key with id {key_id}.")
+            raise NotFound(gettext("This circle has no key with id %(id)s.") % {"id": key_id})
         if key.role != Role.PARTICIPANT:
             raise PermissionDenied(
-                "Facilitator keys are revoked by the operator (manage.py revoke_key)."
+                gettext("Facilitator keys are revoked by the operator (manage.py revoke_key).")
             )
         actions.revoke_key(key)
         return Response(status=status.HTTP_204_NO_CONTENT)

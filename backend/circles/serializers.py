@@ -1,3 +1,4 @@
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -92,7 +93,9 @@ class CircleWriteSerializer(serializers.Serializer):
         max_length=64,
         required=False,
         error_messages={
-            "invalid": "Use lowercase letters, digits and single hyphens, like tuesday-circle."
+            "invalid": gettext_lazy(
+                "Use lowercase letters, digits and single hyphens, like tuesday-circle."
+            )
         },
     )
     description = StrictCharField(max_length=2000, allow_blank=True, required=False)
@@ -103,7 +106,7 @@ class CircleWriteSerializer(serializers.Serializer):
 
     def validate_name(self, value):
         if not value.strip():
-            raise serializers.ValidationError("Must not be blank.")
+            raise serializers.ValidationError(gettext("Must not be blank."))
         return value.strip()
 
 

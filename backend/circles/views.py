@@ -1,6 +1,7 @@
 """Circle CRUD. Reading is for anyone the circle's keys let in; writing is for its facilitator."""
 
 from django.db import transaction
+from django.utils.translation import gettext, pgettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
@@ -49,14 +50,15 @@ class CircleListView(APIView):
         # Not refused with a 400: nothing in docs/ says circles start open, and a closed circle
         # is one PATCH may make anyway. The default stays open (Circle.active).
         if not request.user.is_facilitator:
-            raise PermissionDenied("Only facilitators can create circles.")
+            raise PermissionDenied(gettext("Only facilitators can create circles."))
         serializer = CircleWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
             circle = actions.create_circle(facilitator=request.user, **data)
         except actions.SlugTaken as exc:
-            raise ApiError(409, "conflict", f"The slug '{data['slug']}' is already taken.") from exc
+            taken = gettext("The slug '%(slug)s' is already taken.") % {"slug": data["slug"]}
+            raise ApiError(409, "conflict", taken) from exc
         return Response(circle_detail(circle, request.user), status=status.HTTP_201_CREATED)
 
 
@@ -67,12 +69,14 @@ class CircleDetailView(APIView):
 
     @extend_schema(request=CircleSettingsSerializer, responses=CircleDetailSerializer)
     def patch(self, request, slug):
-        circle = facilitated_circle_for(request, slug, "change it")
+        circle = facilitated_circle_for(request, slug, pgettext("facilitator can", "change it"))
         serializer = CircleSettingsSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         if "slug" in changes:
-            raise ApiError(400, "invalid", "slug: A circle's slug cannot be changed.")
+            # The field's name stays as the API spells it, as in every validation error.
+            refusal = gettext("A circle's slug cannot be changed.")
+            raise ApiError(400, "invalid", f"slug: {refusal}")
         schedule_sent = "schedule" in changes
         schedule = changes.pop("schedule", None)
         with transaction.atomic():
@@ -84,7 +88,9 @@ class CircleDetailView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, slug):
-        actions.delete_circle(facilitated_circle_for(request, slug, "delete it"))
+        actions.delete_circle(
+            facilitated_circle_for(request, slug, pgettext("facilitator can", "delete it"))
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -94,6 +100,8 @@ class CircleVideoRoomView(APIView):
 
     @extend_schema(request=None, responses=CircleDetailSerializer)
     def post(self, request, slug):
-        circle = facilitated_circle_for(request, slug, "move its video to a new room")
+        circle = facilitated_circle_for(
+            request, slug, pgettext("facilitator can", "move its video to a new room")
+        )
         actions.move_to_new_room(circle)
         return Response(circle_detail(circle, request.user))

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from ic_core.fields import StrictCharField
@@ -37,7 +38,7 @@ class MessageQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if "before" in attrs and "after" in attrs:
-            raise serializers.ValidationError("Give before or after, not both.")
+            raise serializers.ValidationError(gettext("Give before or after, not both."))
         return attrs
 
 
@@ -65,5 +66,5 @@ class PostMessageSerializer(serializers.Serializer):
 
     def validate_body(self, value):
         if not value.strip():
-            raise serializers.ValidationError("Must not be blank.")
+            raise serializers.ValidationError(gettext("Must not be blank."))
         return value

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from access.models import AccessKey
 from circles.models import Circle
@@ -15,16 +16,20 @@ CHUNK = 500  # ids per IN (...): well under every engine's limit on parameters
 @dataclass(frozen=True)
 class EndReason:
     code: str
-    detail: str
+    detail: str  # lazy (gettext_lazy): stream.end_event gives it in the stream's language
 
 
-KEY_REVOKED = EndReason("key_revoked", "Your key was revoked.")
-KEY_EXPIRED = EndReason("key_expired", "Your key has expired.")
-SIGNED_OUT = EndReason("signed_out", "You signed out.")
-SESSION_ENDED = EndReason("session_ended", "Your session ended. Enter your key again.")
-CIRCLE_CLOSED = EndReason("circle_closed", "The facilitator has closed this circle for now.")
-CIRCLE_DELETED = EndReason("circle_deleted", "This circle was deleted.")
-ACCESS_REMOVED = EndReason("access_removed", "Your key no longer opens this circle.")
+KEY_REVOKED = EndReason("key_revoked", gettext_lazy("Your key was revoked."))
+KEY_EXPIRED = EndReason("key_expired", gettext_lazy("Your key has expired."))
+SIGNED_OUT = EndReason("signed_out", gettext_lazy("You signed out."))
+SESSION_ENDED = EndReason(
+    "session_ended", gettext_lazy("Your session ended. Enter your key again.")
+)
+CIRCLE_CLOSED = EndReason(
+    "circle_closed", gettext_lazy("The facilitator has closed this circle for now.")
+)
+CIRCLE_DELETED = EndReason("circle_deleted", gettext_lazy("This circle was deleted."))
+ACCESS_REMOVED = EndReason("access_removed", gettext_lazy("Your key no longer opens this circle."))
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ from datetime import datetime
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework.exceptions import APIException, MethodNotAllowed, NotAuthenticated
 
 from access.authentication import key_for_session
@@ -53,7 +54,10 @@ MAX_SEQ_DIGITS = 19  # PositiveBigIntegerField's range; more digits is not a seq
 MAX_SLUG_LENGTH = 64
 ALLOWED_METHODS = ("GET",)
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-SLUG_MESSAGE = 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
+# DRF's SlugField's sentence, and so its translations.
+SLUG_MESSAGE = gettext_lazy(
+    'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
+)
 
 
 def parse_after(request):
@@ -74,6 +78,7 @@ class Opening:
     video_room: str
     person: str
     role: str
+    language: str  # of the request: the end event's sentence is in it
 
 
 def open_stream(session, slug, after):
@@ -85,14 +90,14 @@ def open_stream(session, slug, after):
     if key is None:
         return NotAuthenticated()
     if not slug:
-        return ApiError(400, "invalid", "circle: This query parameter is required.")
+        refusal = gettext("This query parameter is required.")
+        return ApiError(400, "invalid", f"circle: {refusal}")
     if len(slug) > MAX_SLUG_LENGTH or not SLUG.fullmatch(slug):
         # As the list endpoint's SlugField says it; PostgreSQL also refuses NUL in a query.
         return ApiError(400, "invalid", f"circle: {SLUG_MESSAGE}")
     if after is None:
-        return ApiError(
-            400, "invalid", "after: Last-Event-ID and after must be a whole number (0 or more)."
-        )
+        refusal = gettext("Last-Event-ID and after must be a whole number (0 or more).")
+        return ApiError(400, "invalid", f"after: {refusal}")
     circle = visible_circle(key, slug)
     if circle is None:
         return not_visible(slug)
@@ -106,7 +111,14 @@ def open_stream(session, slug, after):
         room_tag(circle),
         key.display_name,
         key.role,
+        translation.get_language(),
     )
+
+
+def open_stream_in(language, session, slug, after):
+    """open_stream, its errors in the request's language: the reader's thread has none."""
+    with translation.override(language):
+        return open_stream(session, slug, after)
 
 
 def room_tag(circle):
@@ -124,8 +136,9 @@ def event(name, data):
 NUDGES = {name: event(name, {}) for name in (RHYTHM, VOICE)}
 
 
-def end_event(reason):
-    return event("end", {"reason": reason.code, "detail": reason.detail})
+def end_event(reason, language):
+    with translation.override(language):
+        return event("end", {"reason": reason.code, "detail": str(reason.detail)})
 
 
 def seconds_until(moment):
@@ -194,14 +207,14 @@ async def subscribed_events(stream, opening):
         for name in stream.take_nudges():
             yield NUDGES[name]
         if stream.end is not None:
-            yield end_event(stream.end)
+            yield end_event(stream.end, opening.language)
             return
         if stream.restart:
             yield f"retry: {RESTART_RETRY_MS}\n\n".encode()
             return
         left = seconds_until(opening.key_expires_at)
         if left is not None and left <= 0:
-            yield end_event(standing.KEY_EXPIRED)
+            yield end_event(standing.KEY_EXPIRED, opening.language)
             return
         timeout = settings.STREAM_HEARTBEAT_SECONDS
         if not await stream.wait(timeout if left is None else min(timeout, left)):
@@ -217,7 +230,9 @@ async def message_stream(request):
     # On the live reader's thread and its one long-lived connection: a reconnect storm costs
     # queries, not a new database connection per stream.
     try:
-        opening = await in_reader_thread(open_stream, request.session, slug, after)
+        opening = await in_reader_thread(
+            open_stream_in, translation.get_language(), request.session, slug, after
+        )
     except DatabaseError as exc:
         if not database_is_away(exc):
             raise

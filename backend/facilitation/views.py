@@ -2,6 +2,7 @@
 
 import re
 
+from django.utils.translation import gettext, pgettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -30,12 +31,11 @@ def idempotency_key(request):
     if value is None:
         return None
     if not IDEMPOTENCY_KEY.fullmatch(value):
-        raise ApiError(
-            400,
-            "invalid",
-            "Idempotency-Key: must be 1 to 64 letters, digits, '.', '_', ':' or '-' "
-            "(a UUID, for example).",
+        refusal = gettext(
+            # Translators: follows "Idempotency-Key: ", the header's name.
+            "must be 1 to 64 letters, digits, '.', '_', ':' or '-' (a UUID, for example)."
         )
+        raise ApiError(400, "invalid", f"Idempotency-Key: {refusal}")
     return value
 
 
@@ -99,7 +99,9 @@ class MessageListView(APIView):
         serializer = PostMessageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        circle = facilitated_circle_for(request, data["circle"], "post messages")
+        circle = facilitated_circle_for(
+            request, data["circle"], pgettext("facilitator can", "post messages")
+        )
         request_key = idempotency_key(request)
         if request_key is None:
             message = post_message(circle, request.user, data["kind"], data["body"])
@@ -112,8 +114,10 @@ class MessageListView(APIView):
             raise ApiError(
                 422,
                 "idempotency_key_reused",
-                "This Idempotency-Key was already used for a different message; "
-                "send a new message with a new key.",
+                gettext(
+                    "This Idempotency-Key was already used for a different message; "
+                    "send a new message with a new key."
+                ),
             ) from exc
         if created:
             return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)

@@ -1,4 +1,8 @@
-"""Every error leaves the API as {"error": "<code>", "detail": "<sentence>"} with its status."""
+"""Every error leaves the API as {"error": "<code>", "detail": "<sentence>"} with its status.
+
+The sentence is in the request's language (settings.LANGUAGES, from Accept-Language); the code
+is the same in every language, for clients to branch on.
+"""
 
 import logging
 import math
@@ -6,6 +10,7 @@ import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import JsonResponse
+from django.utils.translation import gettext, ngettext
 from rest_framework import exceptions, status
 from rest_framework.views import APIView, exception_handler
 
@@ -67,7 +72,7 @@ def database_unavailable(exc):
     return error_response(
         503,
         "database_unavailable",
-        "The database cannot be reached right now. Try again in a moment.",
+        gettext("The database cannot be reached right now. Try again in a moment."),
         Retry_After=str(DATABASE_AWAY_RETRY_SECONDS),
     )
 
@@ -91,9 +96,16 @@ def api_exception_handler(exc, context):
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if isinstance(exc, exceptions.ParseError):
             reason = detail.removeprefix("JSON parse error - ")
-            detail = f"The request body is not valid JSON ({reason})."
+            detail = gettext("The request body is not valid JSON (%(reason)s).") % {
+                "reason": reason
+            }
         if isinstance(exc, exceptions.Throttled) and not getattr(exc, "error_code", None):
-            detail = f"Too many attempts. Try again in {math.ceil(exc.wait or 1)} seconds."
+            seconds = math.ceil(exc.wait or 1)
+            detail = ngettext(
+                "Too many attempts. Try again in %(seconds)d second.",
+                "Too many attempts. Try again in %(seconds)d seconds.",
+                seconds,
+            ) % {"seconds": seconds}
         body = {"error": code, "detail": str(detail)}
     response.data = {k: v for k, v in body.items() if v is not None}
     return response
@@ -115,21 +127,23 @@ def csrf_failure(request, reason=""):
     return error_response(
         status.HTTP_403_FORBIDDEN,
         "csrf_failed",
-        "The request was refused because its CSRF token is missing or wrong. "
-        "Fetch /api/auth/csrf/ and send the token in the X-CSRFToken header.",
+        gettext(
+            "The request was refused because its CSRF token is missing or wrong. "
+            "Fetch /api/auth/csrf/ and send the token in the X-CSRFToken header."
+        ),
     )
 
 
 def bad_request(request, exception=None):
-    return error_response(400, "bad_request", "The request could not be understood.")
+    return error_response(400, "bad_request", gettext("The request could not be understood."))
 
 
 def permission_denied(request, exception=None):
-    return error_response(403, "forbidden", "You are not allowed to do this.")
+    return error_response(403, "forbidden", gettext("You are not allowed to do this."))
 
 
 def not_found(request, exception=None):
-    return error_response(404, "not_found", "There is nothing at this address.")
+    return error_response(404, "not_found", gettext("There is nothing at this address."))
 
 
 def server_error(request):
@@ -139,5 +153,5 @@ def server_error(request):
     if exc is not None and database_is_away(exc):
         return database_unavailable(exc)
     return error_response(
-        500, "server_error", "Something went wrong on our side. It has been logged."
+        500, "server_error", gettext("Something went wrong on our side. It has been logged.")
     )

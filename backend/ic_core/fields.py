@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, date, time
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,7 +14,7 @@ CLOCK_TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
 class StrictCharField(serializers.CharField):
     """A string, and only a string: DRF's CharField would turn 123 into "123"."""
 
-    default_error_messages = {"invalid": "Must be a string."}
+    default_error_messages = {"invalid": gettext_lazy("Must be a string.")}
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -42,7 +43,9 @@ class StrictIntegerField(serializers.IntegerField):
 class StrictDateField(serializers.DateField):
     """A date written YYYY-MM-DD, and only that: not 2027-1-4, not a datetime, not a number."""
 
-    default_error_messages = {"invalid": "Must be a date as YYYY-MM-DD, like 2027-01-31."}
+    default_error_messages = {
+        "invalid": gettext_lazy("Must be a date as YYYY-MM-DD, like 2027-01-31.")
+    }
 
     def to_internal_value(self, data):
         if not isinstance(data, str) or not ISO_DATE.fullmatch(data):
@@ -57,7 +60,9 @@ class StrictDateField(serializers.DateField):
 class ClockTimeField(serializers.Field):
     """A time of day written HH:MM on a 24-hour clock, like 07:30 or 19:00; a datetime.time."""
 
-    default_error_messages = {"invalid": "Must be a time as HH:MM on a 24-hour clock, like 19:00."}
+    default_error_messages = {
+        "invalid": gettext_lazy("Must be a time as HH:MM on a 24-hour clock, like 19:00.")
+    }
 
     def to_internal_value(self, data):
         if not isinstance(data, str) or not CLOCK_TIME.fullmatch(data):

@@ -8,7 +8,9 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.utils import translation
 from django.utils.deprecation import MiddlewareMixin
+from django.utils.translation import gettext
 
 from .errors import error_response
 
@@ -34,7 +36,9 @@ FORWARDED_HEADERS = (
 def too_large():
     limit_kb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
     return error_response(
-        413, "request_too_large", f"The request body is larger than the {limit_kb} KB allowed."
+        413,
+        "request_too_large",
+        gettext("The request body is larger than the %(limit)d KB allowed.") % {"limit": limit_kb},
     )
 
 
@@ -91,13 +95,20 @@ class BodySizeLimitMiddleware(MiddlewareMixin):
     def process_request(self, request):
         if request.method not in BODY_METHODS:
             return None
+        # This answers before LocaleMiddleware has chosen the request's language: choose it here.
+        with translation.override(translation.get_language_from_request(request)):
+            return self.refusal(request)
+
+    def refusal(self, request):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         declared = request.META.get("CONTENT_LENGTH")
         try:
             if declared and int(declared) > limit:
                 return too_large()
         except ValueError:
-            return error_response(400, "bad_request", "The Content-Length header is not a number.")
+            return error_response(
+                400, "bad_request", gettext("The Content-Length header is not a number.")
+            )
         if not declared:
             # A chunked body has no declared length: reading it applies Django's own limit.
             try:

@@ -1,5 +1,6 @@
 """Request body parsers."""
 
+from django.utils.translation import gettext
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -12,4 +13,7 @@ class JSONParser(parsers.JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError("JSON parse error - it is nested too deeply") from None
+            # The prefix is DRF's (ic_core.errors takes it off).
+            # Translators: ends "The request body is not valid JSON (%(reason)s)."
+            reason = gettext("it is nested too deeply")
+            raise ParseError(f"JSON parse error - {reason}") from None

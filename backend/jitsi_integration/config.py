@@ -76,5 +76,5 @@ def jitsi_config(circle, key):
         "user_info": {"displayName": name},
         "config_overwrite": config_overwrite,
         "interface_config_overwrite": INTERFACE_CONFIG_OVERWRITE,
-        "notice": modes.PUBLIC_NOTICE if mode == modes.PUBLIC else None,
+        "notice": str(modes.PUBLIC_NOTICE) if mode == modes.PUBLIC else None,
     }

@@ -1,13 +1,15 @@
 """The three ways InquiryCircle can use Jitsi, and what each needs from settings."""
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 PUBLIC = "public"
 TOKEN = "token"  # noqa: S105 (a mode name, not a secret)
 JAAS = "jaas"
 MODES = (PUBLIC, TOKEN, JAAS)
 
-PUBLIC_NOTICE = (
+# For the facilitator's page (jitsi_integration.config), in the viewer's language.
+PUBLIC_NOTICE = gettext_lazy(
     "Video runs on a public Jitsi server without authentication: anyone who learns this "
     "circle's room can join it, and someone whose key you revoke could come back. After "
     "revoking someone, use Move to a new room. meet.jit.si ends embedded calls after 5 "

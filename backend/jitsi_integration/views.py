@@ -1,5 +1,6 @@
 import logging
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -50,5 +51,5 @@ class JitsiConfigView(APIView):
         except JitsiNotConfigured as exc:
             log.error("jitsi configuration incomplete: missing %s", ", ".join(exc.args[0]))
             raise ApiError(
-                503, "video_unavailable", "Video is not configured on this server yet."
+                503, "video_unavailable", gettext("Video is not configured on this server yet.")
             ) from exc

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from access.models import AccessKey, Role
 from circles.models import Circle
@@ -73,7 +74,9 @@ def start_session(circle, key):
     """Opens a session; the run sheet is sent from its top again."""
     _lock(circle.pk)
     if Session.objects.filter(circle=circle).open().exists():
-        raise Refused("A session is already open in this circle. End it before starting another.")
+        raise Refused(
+            gettext("A session is already open in this circle. End it before starting another.")
+        )
     session = Session.objects.create(circle=circle, started_by=key)
     changes.rhythm_changed(circle.pk)
     return session
@@ -86,7 +89,7 @@ def end_session(circle):
     _lock(circle.pk)
     session = Session.objects.filter(circle=circle).open().first()
     if session is None:
-        raise Refused("No session is open in this circle.")
+        raise Refused(gettext("No session is open in this circle."))
     now = timezone.now()
     _finish_if_due(circle, now)  # a timer at zero says its cue, in the session, before it stops
     session.ended_at = now
@@ -171,7 +174,7 @@ def start_timer(circle, key, seconds, label=""):
 def pause_timer(circle):
     with _changing_timer(circle) as (timer, now):
         if timer.state != TimerState.RUNNING:
-            raise Refused("The timer is not running, so it cannot be paused.")
+            raise Refused(gettext("The timer is not running, so it cannot be paused."))
         timer.state = TimerState.PAUSED
         timer.remaining_seconds = max(0.0, (timer.ends_at - now).total_seconds())
         timer.ends_at = None
@@ -181,7 +184,7 @@ def pause_timer(circle):
 def resume_timer(circle):
     with _changing_timer(circle) as (timer, now):
         if timer.state != TimerState.PAUSED:
-            raise Refused("The timer is not paused, so it cannot be resumed.")
+            raise Refused(gettext("The timer is not paused, so it cannot be resumed."))
         timer.state = TimerState.RUNNING
         timer.ends_at = now + timedelta(seconds=timer.remaining_seconds)
         timer.remaining_seconds = None
@@ -195,7 +198,7 @@ def add_to_timer(circle, seconds):
         elif timer.state == TimerState.PAUSED:
             timer.remaining_seconds += seconds
         else:
-            raise Refused("The timer is not running or paused. Start it to give it time.")
+            raise Refused(gettext("The timer is not running or paused. Start it to give it time."))
         timer.duration_seconds += seconds
     return timer
 
@@ -230,9 +233,12 @@ def add_item(circle, kind, body, minutes):
     _lock(circle.pk)
     items = RunSheetItem.objects.filter(circle=circle)
     if items.count() >= MAX_RUN_SHEET_ITEMS:
-        raise Refused(
-            f"A run sheet holds at most {MAX_RUN_SHEET_ITEMS} items. Remove one to add another."
+        sentence = ngettext(
+            "A run sheet holds at most %(count)d item. Remove one to add another.",
+            "A run sheet holds at most %(count)d items. Remove one to add another.",
+            MAX_RUN_SHEET_ITEMS,
         )
+        raise Refused(sentence % {"count": MAX_RUN_SHEET_ITEMS})
     last = items.aggregate(last=Max("position"))["last"]
     item = RunSheetItem.objects.create(
         circle=circle,
@@ -291,10 +297,10 @@ def send_next_item(circle, key):
     now = timezone.now()
     session = Session.objects.filter(circle=circle).open().first()
     if session is None:
-        raise Refused("No session is open. Start one to send the run sheet.")
+        raise Refused(gettext("No session is open. Start one to send the run sheet."))
     items = list(RunSheetItem.objects.filter(circle=circle))
     if session.run_sheet_position >= len(items):
-        raise Refused("Every item of the run sheet has been sent in this session.")
+        raise Refused(gettext("Every item of the run sheet has been sent in this session."))
     item = items[session.run_sheet_position]
     if item.kind == ItemKind.TIMER:
         _finish_if_due(circle, now)  # the timer it replaces, if due, still says its cue

@@ -1,4 +1,5 @@
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from rest_framework import serializers
 
 from ic_core.fields import (
@@ -22,7 +23,9 @@ from .recurrence import upcoming, zone_names
 
 WEEKS_OF_MONTH = (1, 2, 3, 4, -1)
 START_SECONDS = (10, 4 * 3600)
+START_LIMITS = gettext_lazy("A timer runs for %(low)d to %(high)d seconds (4 hours).")
 ADD_SECONDS = (1, 3600)
+ADD_LIMITS = gettext_lazy("%(low)d to %(high)d seconds (an hour) are added at once.")
 DEFAULT_ADD_SECONDS = 60
 MAX_ID = 2**63 - 1
 
@@ -56,36 +59,50 @@ class ScheduleSerializer(serializers.Serializer):
 
     def validate_week_of_month(self, value):
         if value is not None and value not in WEEKS_OF_MONTH:
-            raise serializers.ValidationError("Must be 1, 2, 3, 4, or -1 for the last.")
+            raise serializers.ValidationError(gettext("Must be 1, 2, 3, 4, or -1 for the last."))
         return value
 
     def validate_timezone(self, value):
         if value not in zone_names():
-            raise serializers.ValidationError(
-                f"'{value}' is not a time zone this server knows. "
+            sentence = gettext(
+                "'%(zone)s' is not a time zone this server knows. "
                 "Use an IANA name, like Europe/Berlin or America/New_York."
             )
+            raise serializers.ValidationError(sentence % {"zone": value})
         return value
 
     def validate(self, attrs):
-        missing = {name: "This field is required." for name in self.REQUIRED if name not in attrs}
+        required = gettext("This field is required.")  # DRF's sentence, and its translations
+        missing = {name: required for name in self.REQUIRED if name not in attrs}
         if missing:
             raise serializers.ValidationError(missing)
         week = attrs.get("week_of_month")
         if attrs["frequency"] == Frequency.MONTHLY and week is None:
             raise serializers.ValidationError(
-                {"week_of_month": "A monthly schedule needs it: 1 to 4, or -1 for the last."}
+                {
+                    "week_of_month": gettext(
+                        # Translators: "it" is week_of_month, the week of the month.
+                        "A monthly schedule needs it: 1 to 4, or -1 for the last."
+                    )
+                }
             )
         if attrs["frequency"] != Frequency.MONTHLY and week is not None:
             raise serializers.ValidationError(
-                {"week_of_month": "Only a monthly schedule has one: leave it out, or null."}
+                {
+                    "week_of_month": gettext(
+                        # Translators: "one" is week_of_month, the week of the month.
+                        "Only a monthly schedule has one: leave it out, or null."
+                    )
+                }
             )
         attrs["week_of_month"] = week
         attrs["skipped_dates"] = sorted({day.isoformat() for day in attrs.get("skipped_dates", [])})
         if upcoming(Schedule(**attrs), timezone.now()) is None:
             raise serializers.ValidationError(
-                "This schedule has no session in the next two years: its first session must "
-                "be within two years, and not every one of them may be skipped."
+                gettext(
+                    "This schedule has no session in the next two years: its first session "
+                    "must be within two years, and not every one of them may be skipped."
+                )
             )
         return attrs
 
@@ -144,19 +161,19 @@ class TimerActionSerializer(serializers.Serializer):
         if action == "start":
             if "seconds" not in attrs:
                 raise serializers.ValidationError(
-                    {"seconds": "Required to start the timer: 10 to 14400 (4 hours)."}
+                    {"seconds": gettext("Required to start the timer: 10 to 14400 (4 hours).")}
                 )
-            _within(attrs["seconds"], START_SECONDS, "A timer runs for {} to {} seconds (4 hours).")
+            _within(attrs["seconds"], START_SECONDS, START_LIMITS)
         elif action == "add":
             attrs.setdefault("seconds", DEFAULT_ADD_SECONDS)
-            _within(attrs["seconds"], ADD_SECONDS, "{} to {} seconds (an hour) are added at once.")
+            _within(attrs["seconds"], ADD_SECONDS, ADD_LIMITS)
         return attrs
 
 
 def _within(value, limits, sentence):
     low, high = limits
     if not low <= value <= high:
-        raise serializers.ValidationError({"seconds": sentence.format(low, high)})
+        raise serializers.ValidationError({"seconds": sentence % {"low": low, "high": high}})
 
 
 # Run sheet --------------------------------------------------------------------------------
@@ -196,18 +213,25 @@ class RunSheetItemWriteSerializer(serializers.Serializer):
         if merged["kind"] == ItemKind.TIMER:
             merged["body"] = merged["body"].strip()
             if merged["minutes"] is None:
-                raise serializers.ValidationError({"minutes": "A timer needs minutes: 1 to 240."})
-            if len(merged["body"]) > MAX_LABEL_LENGTH:
                 raise serializers.ValidationError(
-                    {"body": f"A timer's label is at most {MAX_LABEL_LENGTH} characters."}
+                    {"minutes": gettext("A timer needs minutes: 1 to 240.")}
                 )
+            if len(merged["body"]) > MAX_LABEL_LENGTH:
+                sentence = ngettext(
+                    "A timer's label is at most %(count)d character.",
+                    "A timer's label is at most %(count)d characters.",
+                    MAX_LABEL_LENGTH,
+                )
+                raise serializers.ValidationError({"body": sentence % {"count": MAX_LABEL_LENGTH}})
             return merged
         if "minutes" not in attrs:
             merged["minutes"] = None  # a timer made a prompt keeps no minutes
         if merged["minutes"] is not None:
-            raise serializers.ValidationError({"minutes": "Only a timer has minutes."})
+            raise serializers.ValidationError({"minutes": gettext("Only a timer has minutes.")})
         if not merged["body"].strip():
-            raise serializers.ValidationError({"body": "A prompt or announcement needs a body."})
+            raise serializers.ValidationError(
+                {"body": gettext("A prompt or announcement needs a body.")}
+            )
         return merged
 
 

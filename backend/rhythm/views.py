@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -69,7 +70,9 @@ class SessionsView(APIView):
 
     @extend_schema(request=None, responses={201: SessionSerializer})
     def post(self, request, slug):
-        circle = facilitated_circle_for(request, slug, "start a session")
+        circle = facilitated_circle_for(
+            request, slug, pgettext("facilitator can", "start a session")
+        )
         try:
             session = actions.start_session(circle, request.user)
         except actions.Refused as exc:
@@ -80,7 +83,7 @@ class SessionsView(APIView):
 class EndSessionView(APIView):
     @extend_schema(request=None, responses=SessionSerializer)
     def post(self, request, slug):
-        circle = facilitated_circle_for(request, slug, "end a session")
+        circle = facilitated_circle_for(request, slug, pgettext("facilitator can", "end a session"))
         try:
             session = actions.end_session(circle)
         except actions.Refused as exc:
@@ -114,7 +117,7 @@ class TimerView(APIView):
 
     @extend_schema(request=TimerActionSerializer, responses=TimerSerializer)
     def put(self, request, slug):
-        circle = facilitated_circle_for(request, slug, "run the timer")
+        circle = facilitated_circle_for(request, slug, pgettext("facilitator can", "run the timer"))
         serializer = TimerActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -141,12 +144,16 @@ class TimerElapsedView(APIView):
 class RunSheetView(APIView):
     @extend_schema(responses=RunSheetSerializer)
     def get(self, request, slug):
-        circle = facilitated_circle_for(request, slug, "see the run sheet")
+        circle = facilitated_circle_for(
+            request, slug, pgettext("facilitator can", "see the run sheet")
+        )
         return Response(run_sheet_body(circle))
 
     @extend_schema(request=RunSheetItemWriteSerializer, responses={201: RunSheetItemSerializer})
     def post(self, request, slug):
-        circle = facilitated_circle_for(request, slug, "change the run sheet")
+        circle = facilitated_circle_for(
+            request, slug, pgettext("facilitator can", "change the run sheet")
+        )
         serializer = RunSheetItemWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -158,10 +165,13 @@ class RunSheetView(APIView):
 
 class RunSheetItemView(APIView):
     def item(self, request, slug, item_id):
-        circle = facilitated_circle_for(request, slug, "change the run sheet")
+        circle = facilitated_circle_for(
+            request, slug, pgettext("facilitator can", "change the run sheet")
+        )
         item = circle.run_sheet_items.filter(pk=item_id).first()
         if item is None:
-            raise NotFound(f"This circle's run sheet has no item with id {item_id}.")
+            sentence = gettext("This circle's run sheet has no item with id %(id)s.")
+            raise NotFound(sentence % {"id": item_id})
         return item
 
     @extend_schema(request=RunSheetItemWriteSerializer, responses=RunSheetItemSerializer)
@@ -181,17 +191,21 @@ class RunSheetItemView(APIView):
 class RunSheetOrderView(APIView):
     @extend_schema(request=RunSheetOrderSerializer, responses=RunSheetSerializer)
     def put(self, request, slug):
-        circle = facilitated_circle_for(request, slug, "change the run sheet")
+        circle = facilitated_circle_for(
+            request, slug, pgettext("facilitator can", "change the run sheet")
+        )
         serializer = RunSheetOrderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             actions.reorder_items(circle, serializer.validated_data["ids"])
         except actions.NotTheItems as exc:
-            raise ApiError(
-                400,
-                "invalid",
-                f"ids: Must name each of the run sheet's {exc.args[0]} items exactly once.",
-            ) from exc
+            count = exc.args[0]
+            refusal = ngettext(
+                "Must name each of the run sheet's %(count)d item exactly once.",
+                "Must name each of the run sheet's %(count)d items exactly once.",
+                count,
+            ) % {"count": count}
+            raise ApiError(400, "invalid", f"ids: {refusal}") from exc
         return Response(run_sheet_body(circle))
 
 
@@ -199,7 +213,9 @@ class RunSheetNextView(APIView):
     @extend_schema(request=None, responses=RunSheetSentSerializer)
     def post(self, request, slug):
         """Sends the next item: a prompt or announcement is posted, a timer is started."""
-        circle = facilitated_circle_for(request, slug, "send the run sheet")
+        circle = facilitated_circle_for(
+            request, slug, pgettext("facilitator can", "send the run sheet")
+        )
         try:
             item, position, total = actions.send_next_item(circle, request.user)
         except actions.Refused as exc:
@@ -274,6 +290,6 @@ class CalendarFeedView(APIView):
         circle = selectors.circle_of_calendar_link(token)
         if circle is None:
             raise NotFound(
-                "There is no calendar at this address: the link is unknown or was revoked."
+                gettext("There is no calendar at this address: the link is unknown or was revoked.")
             )
         return calendar_response(request, circle)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from access.models import AccessKey
 from facilitation.actions import post_message
@@ -68,7 +69,9 @@ def respond(circle, key, body):
     _within_limit(key, now)
     prompt = current_prompt(circle)
     if prompt is None:
-        raise Refused("No prompt is pinned in this circle now, so there is nothing to respond to.")
+        raise Refused(
+            gettext("No prompt is pinned in this circle now, so there is nothing to respond to.")
+        )
     session = open_session(circle)
     response = PromptResponse.objects.create(
         circle=circle,
@@ -88,7 +91,7 @@ def share(response, facilitator, shared_as):
     """Posts the response to the circle's feed, by its author's name or by nobody's."""
     response = PromptResponse.objects.select_for_update().get(pk=response.pk)
     if response.shared_as:
-        raise Refused("This response was already shared with the circle.")
+        raise Refused(gettext("This response was already shared with the circle."))
     name = response.author_name if shared_as == SharedAs.NAMED else ANONYMOUS_NAME
     message = post_message(
         response.circle, facilitator, Kind.RESPONSE, response.body, author_name=name

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from ic_core.fields import StrictBooleanField, StrictCharField
@@ -30,7 +31,7 @@ class RespondSerializer(serializers.Serializer):
 
     def validate_body(self, value):
         if not value.strip():
-            raise serializers.ValidationError("Must not be blank.")
+            raise serializers.ValidationError(gettext("Must not be blank."))
         return value
 
 

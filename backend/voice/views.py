@@ -3,6 +3,7 @@ facilitator reads, shares and lowers, every page says whether its person is in t
 the facilitator reads the attendance of a session."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext, ngettext, pgettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -38,11 +39,14 @@ class SendingTooFast(Throttled):
 
 
 def too_fast(exc):
-    return SendingTooFast(
-        wait=exc.wait,
-        detail=f"You are sending too fast: at most {exc.limit} responses and signals in "
-        f"{exc.window} seconds. Try again in {exc.wait} seconds.",
-    )
+    # Two sentences, so that each has one number to agree with.
+    pace = ngettext(
+        "You are sending too fast: at most %(limit)d responses and signals in %(window)d second.",
+        "You are sending too fast: at most %(limit)d responses and signals in %(window)d seconds.",
+        exc.window,
+    ) % {"limit": exc.limit, "window": exc.window}
+    wait = ngettext("Try again in %(wait)d second.", "Try again in %(wait)d seconds.", exc.wait)
+    return SendingTooFast(wait=exc.wait, detail=f"{pace} {wait % {'wait': exc.wait}}")
 
 
 def conflict(exc):
@@ -52,7 +56,9 @@ def conflict(exc):
 class VoiceView(APIView):
     @extend_schema(responses=VoiceSerializer)
     def get(self, request, slug):
-        circle = facilitated_circle_for(request, slug, "see the participants' responses")
+        circle = facilitated_circle_for(
+            request, slug, pgettext("facilitator can", "see the participants' responses")
+        )
         return Response(VoiceSerializer(selectors.voice_of(circle)).data)
 
 
@@ -66,7 +72,9 @@ class OwnVoiceView(APIView):
 class ResponsesView(APIView):
     @extend_schema(request=RespondSerializer, responses={201: ResponseSerializer})
     def post(self, request, slug):
-        circle = participant_circle_for(request, slug, "respond to prompts")
+        circle = participant_circle_for(
+            request, slug, pgettext("only participants", "respond to prompts")
+        )
         serializer = RespondSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -81,10 +89,13 @@ class ResponsesView(APIView):
 class ShareResponseView(APIView):
     @extend_schema(request=ShareSerializer, responses=ResponseSerializer)
     def post(self, request, slug, response_id):
-        circle = facilitated_circle_for(request, slug, "share responses")
+        circle = facilitated_circle_for(
+            request, slug, pgettext("facilitator can", "share responses")
+        )
         response = PromptResponse.objects.filter(circle=circle, pk=response_id).first()
         if response is None:
-            raise NotFound(f"This circle has no response with id {response_id}.")
+            sentence = gettext("This circle has no response with id %(id)s.")
+            raise NotFound(sentence % {"id": response_id})
         serializer = ShareSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -99,7 +110,9 @@ class SignalsView(APIView):
         request=RaiseSignalSerializer, responses={201: SignalSerializer, 200: SignalSerializer}
     )
     def post(self, request, slug):
-        circle = participant_circle_for(request, slug, "raise signals")
+        circle = participant_circle_for(
+            request, slug, pgettext("only participants", "raise signals")
+        )
         serializer = RaiseSignalSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -122,7 +135,8 @@ class SignalView(APIView):
             signals = signals.filter(key=request.user)  # another's: as if it did not exist
         signal = signals.first()
         if signal is None:
-            raise NotFound(f"This circle has no signal of yours with id {signal_id}.")
+            sentence = gettext("This circle has no signal of yours with id %(id)s.")
+            raise NotFound(sentence % {"id": signal_id})
         actions.lower_signal(signal)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -143,9 +157,9 @@ def session_of(circle, session_id):
     session = sessions.filter(pk=session_id).first() if session_id else sessions.first()
     if session is None:
         raise NotFound(
-            f"This circle has no session with id {session_id}."
+            gettext("This circle has no session with id %(id)s.") % {"id": session_id}
             if session_id
-            else "This circle has had no session yet."
+            else gettext("This circle has had no session yet.")
         )
     return session
 
@@ -153,7 +167,9 @@ def session_of(circle, session_id):
 class AttendanceView(APIView):
     @extend_schema(responses=AttendanceSerializer)
     def get(self, request, slug, session_id):
-        circle = facilitated_circle_for(request, slug, "see the attendance")
+        circle = facilitated_circle_for(
+            request, slug, pgettext("facilitator can", "see the attendance")
+        )
         session = session_of(circle, session_id)
         return Response(
             AttendanceSerializer({"session": session, "people": register(session)}).data
@@ -176,7 +192,9 @@ class AttendanceCsvView(APIView):
         },
     )
     def get(self, request, slug):
-        circle = facilitated_circle_for(request, slug, "see the attendance")
+        circle = facilitated_circle_for(
+            request, slug, pgettext("facilitator can", "see the attendance")
+        )
         query = AttendanceQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         session = session_of(circle, query.validated_data.get("session"))

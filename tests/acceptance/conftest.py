@@ -35,6 +35,7 @@ from acceptance.stack import (
 )
 from acceptance.steps.browser_steps import *  # noqa: F403
 from acceptance.steps.container_steps import *  # noqa: F403
+from acceptance.steps.everyone_steps import *  # noqa: F403
 from acceptance.steps.guarantee_steps import *  # noqa: F403
 from acceptance.steps.handoff_steps import *  # noqa: F403
 from acceptance.steps.http_steps import *  # noqa: F403

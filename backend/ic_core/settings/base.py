@@ -21,12 +21,24 @@ KEY_PEPPER = secret("IC_KEY_PEPPER")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "backend"])
 TIME_ZONE = "UTC"
 USE_TZ = True
-LANGUAGE_CODE = "en-us"
-USE_I18N = False
 ROOT_URLCONF = "ic_core.urls"
 ASGI_APPLICATION = "ic_core.asgi.application"
 WSGI_APPLICATION = "ic_core.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# LANGUAGES: the API answers in the language the request asks for (Accept-Language, which the
+# SPA sets to its own), else in English. Codes and log lines stay English. The catalogs are
+# backend/locale/<language>/LC_MESSAGES/django.po (docs/configuration.md#languages).
+# https://docs.djangoproject.com/en/5.2/topics/i18n/translation/#how-django-discovers-language-preference
+USE_I18N = True
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("de", "Deutsch"),
+    ("ar", "العربية"),
+]
+LOCALE_PATHS = [BACKEND_DIR / "locale"]
 
 # DATABASES
 # https://docs.djangoproject.com/en/5.2/ref/settings/#databases
@@ -81,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ic_core.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the answer, from Accept-Language (before CommonMiddleware, as Django asks).
+    "django.middleware.locale.LocaleMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

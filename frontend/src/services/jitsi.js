@@ -47,10 +47,11 @@ export function loadJitsiScript(url, doc = document) {
 /**
  * Starts a meeting in parentNode from the backend's /api/jitsi/config/ answer.
  * handlers: { onJoined, onLeft, onReadyToClose, onParticipantJoined, onParticipantLeft,
- * onNameChanged }. `lang` is the language the call's own interface speaks (the page's). Returns
- * the API object.
+ * onNameChanged }. `lang` is the language the call's own interface speaks (the page's); `title`
+ * names the call's frame for screen readers (Jitsi's IFrame API leaves it unnamed). Returns the
+ * API object.
  */
-export function startMeeting(JitsiMeetExternalAPI, config, parentNode, handlers = {}, { lang } = {}) {
+export function startMeeting(JitsiMeetExternalAPI, config, parentNode, handlers = {}, { lang, title } = {}) {
   const options = {
     roomName: config.room_name,
     parentNode,
@@ -63,6 +64,7 @@ export function startMeeting(JitsiMeetExternalAPI, config, parentNode, handlers 
   if (config.jwt) options.jwt = config.jwt
   if (lang) options.lang = lang
   const meeting = new JitsiMeetExternalAPI(config.domain, options)
+  if (title) meeting.getIFrame().title = title
   meeting.addListener('videoConferenceJoined', (event) => handlers.onJoined?.(event))
   meeting.addListener('videoConferenceLeft', (event) => handlers.onLeft?.(event))
   meeting.addListener('readyToClose', () => handlers.onReadyToClose?.())

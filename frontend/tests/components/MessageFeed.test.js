@@ -33,6 +33,14 @@ function watchChanges(wrapper) {
 }
 
 describe('MessageFeed', () => {
+  it('puts its scrolling list in the Tab order, named by the feed heading', () => {
+    const scroller = setup(range(1, 3)).find('[data-testid="feed-scroller"]')
+
+    expect(scroller.attributes('tabindex')).toBe('0')
+    expect(scroller.attributes('aria-labelledby')).toBe('feed-title')
+    expect(scroller.find('[data-testid="message-list"]').exists()).toBe(true)
+  })
+
   it('renders bodies as text, never as HTML', () => {
     const wrapper = setup([
       message(1, 'announcement', '<b>bold</b> claim'),

@@ -121,7 +121,12 @@ export class FakeJitsiApi {
     this.listeners = {}
     this.commands = []
     this.disposeCalls = 0
+    this.frame = document.createElement('iframe')
     FakeJitsiApi.instances.push(this)
+  }
+
+  getIFrame() {
+    return this.frame
   }
 
   static reset() {

@@ -163,6 +163,13 @@ describe('startMeeting', () => {
     expect(meeting.options.parentNode).toBe(parent)
   })
 
+  it('names the call frame for screen readers when given a title', () => {
+    const parent = document.createElement('div')
+    expect(jitsi.startMeeting(FakeJitsiApi, config, parent, {}, { title: 'Video call' }).getIFrame().title).toBe(
+      'Video call',
+    )
+  })
+
   it('gives the call the language it is asked for, and none when not asked', () => {
     const parent = document.createElement('div')
     expect(jitsi.startMeeting(FakeJitsiApi, config, parent, {}, { lang: 'de' }).options.lang).toBe('de')
