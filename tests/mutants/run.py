@@ -14,13 +14,14 @@ Prints one line per breakage and a summary; exits 1 unless every breakage was ca
 """
 
 import argparse
-import re
 import subprocess
 import sys
 import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from pytest_bdd.scenario import make_python_name
 
 # Run as a script (tox -e mutants): tests/ on the path, as pytest's pythonpath has it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -42,10 +43,8 @@ class Breakage:
 
     @property
     def test_name(self):
-        # pytest-bdd names a scenario's test after its title: punctuation dropped, lower case,
-        # words joined by _ (pytest_bdd.utils.make_python_name).
-        words = re.sub(r"[^\w\s]", "", self.scenario).strip().lower()
-        return "test_" + re.sub(r"\s+", "_", words)
+        # pytest-bdd names a scenario's test after its title, with its own function.
+        return "test_" + make_python_name(self.scenario)
 
     @property
     def in_frontend(self):
