@@ -61,6 +61,22 @@ export function currentLocale() {
   return i18n.global.locale.value
 }
 
+/**
+ * The locale to format dates, times and numbers in: the browser's own regional variant of the
+ * language shown (an en-GB browser reads 24-hour times in English), else the language itself.
+ */
+export function formatLocale(language = currentLocale(), languages = navigator.languages ?? []) {
+  for (const tag of languages) {
+    if (String(tag).toLowerCase().split('-')[0] !== language) continue
+    try {
+      return Intl.getCanonicalLocales(tag)[0]
+    } catch {
+      // not a valid tag: try the next
+    }
+  }
+  return language
+}
+
 /** Fetches the given areas of a language's messages, each once. */
 export async function loadLocale(code, areas = [...areasInUse]) {
   if (!loadedAreas.has(code)) loadedAreas.set(code, new Set())

@@ -2,7 +2,7 @@
 // server's clock). Every page counts down to that instant by its own clock corrected by its
 // offset to the server's, so a browser whose clock is a minute wrong still ends with the others.
 // Its numbers are written in the viewer's language (its digits and decimal sign).
-import { currentLocale } from '@/i18n'
+import { formatLocale } from '@/i18n'
 
 /**
  * One estimate of the offset (server clock - this browser's clock, ms) from a request sent at
@@ -52,7 +52,7 @@ function numberFormat(locale, options = {}) {
  * Seconds as mm:ss in the digits of `locale` (the page's language unless given); a timer of more
  * than an hour counts its minutes on: 90:00.
  */
-export function formatCountdown(seconds, { locale = currentLocale() } = {}) {
+export function formatCountdown(seconds, { locale = formatLocale() } = {}) {
   const whole = Math.max(0, Math.floor(seconds))
   const twoDigits = numberFormat(locale, { minimumIntegerDigits: 2, useGrouping: false })
   return `${twoDigits.format(Math.floor(whole / 60))}:${twoDigits.format(whole % 60)}`
@@ -62,6 +62,6 @@ export function formatCountdown(seconds, { locale = currentLocale() } = {}) {
  * A number for a sentence (minutes, seconds, characters left), e.g. 0.17 as "0,17" in German.
  * `useGrouping: false` writes 2000 as it reads today, not "2,000".
  */
-export function formatAmount(value, { locale = currentLocale(), useGrouping = true } = {}) {
+export function formatAmount(value, { locale = formatLocale(), useGrouping = true } = {}) {
   return numberFormat(locale, { maximumFractionDigits: 2, useGrouping }).format(value)
 }

@@ -2,7 +2,7 @@
 // UTC), with the zone's short name beside the time so a shared screen or a printed card is never
 // ambiguous. `locale` is the language the page is shown in unless given; `timeZone` is the
 // browser's unless given (the tests give both).
-import { currentLocale, translate as t } from '@/i18n'
+import { formatLocale, translate as t } from '@/i18n'
 
 const START = {
   weekday: 'short',
@@ -18,17 +18,17 @@ const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 
 /** A session's start, e.g. "Tue 11 Mar, 19:00 CET" (en-GB) or "Tue, Mar 11, 2:00 PM EDT" (en-US). */
-export function formatStart(iso, { locale = currentLocale(), timeZone } = {}) {
+export function formatStart(iso, { locale = formatLocale(), timeZone } = {}) {
   return new Intl.DateTimeFormat(locale, { ...START, timeZone }).format(new Date(iso))
 }
 
 /** A past moment with its date, e.g. a session's heading in the feed: "Tuesday 11 March 2025 at 19:02". */
-export function formatDay(iso, { locale = currentLocale(), timeZone } = {}) {
+export function formatDay(iso, { locale = formatLocale(), timeZone } = {}) {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone }).format(new Date(iso))
 }
 
 /** Since when something runs: the time alone on the same day, with the date otherwise. */
-export function formatSince(iso, { now = Date.now(), locale = currentLocale(), timeZone } = {}) {
+export function formatSince(iso, { now = Date.now(), locale = formatLocale(), timeZone } = {}) {
   const date = new Date(iso)
   const day = (d) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(d) // YYYY-MM-DD in that zone
   if (day(date) === day(new Date(now))) {
@@ -42,7 +42,7 @@ export function formatSince(iso, { now = Date.now(), locale = currentLocale(), t
  * it runs. A start that has passed without the session running is "due now". The relative part
  * comes from Intl in the same language as the sentence around it ("beginnt in 3 Tagen").
  */
-export function relativeStart(upcoming, now = Date.now(), locale = currentLocale()) {
+export function relativeStart(upcoming, now = Date.now(), locale = formatLocale()) {
   if (upcoming.running) return t('common.nextSession.running')
   const ahead = Date.parse(upcoming.starts_at) - now
   if (ahead <= 0) return t('common.nextSession.due')

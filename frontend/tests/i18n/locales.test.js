@@ -4,7 +4,7 @@ import process from 'node:process'
 
 import { describe, expect, it } from 'vitest'
 
-import { DEFAULT_LOCALE, initialLocale, LOCALES } from '@/i18n'
+import { DEFAULT_LOCALE, formatLocale, initialLocale, LOCALES } from '@/i18n'
 
 // Every language has every message, with the same placeholders and the plural forms its
 // grammar needs, and every message the code asks for exists. Read from the files themselves, so
@@ -101,5 +101,28 @@ describe('the language a first visit is shown in', () => {
 
   it('is English when nothing matches, and a stored language the app lacks is ignored', () => {
     expect(initialLocale({ stored: 'xx', languages: ['fr', 'ja'] })).toBe('en')
+  })
+})
+
+describe('formatLocale', () => {
+  it("formats in the browser's own variant of the language shown", () => {
+    expect(formatLocale('en', ['en-GB', 'de-DE'])).toBe('en-GB')
+    expect(formatLocale('de', ['en-GB', 'de-AT'])).toBe('de-AT')
+    expect(formatLocale('es', ['es-419'])).toBe('es-419')
+  })
+
+  it('formats in the language itself when the browser has no variant of it', () => {
+    expect(formatLocale('ar', ['en-GB', 'de-DE'])).toBe('ar')
+    expect(formatLocale('en', [])).toBe('en')
+  })
+
+  it('skips tags that are not valid', () => {
+    expect(formatLocale('en', ['en-', 'en-GB'])).toBe('en-GB')
+  })
+
+  it('gives an en-GB browser 24-hour times in English', () => {
+    const at = new Date('2026-12-08T18:00:00Z')
+    const time = (locale) => at.toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' })
+    expect(time(formatLocale('en', ['en-GB']))).toBe('18:00')
   })
 })
