@@ -60,6 +60,17 @@ const cards = (wrapper) => wrapper.findAll('[data-testid="join-card"]')
 const printButton = (wrapper) => wrapper.find('[data-testid="print-cards"]')
 const qrSvg = (img) => decodeURIComponent(img.attributes('src').replace(/^data:image\/svg\+xml;charset=utf-8,/, ''))
 
+/** A session's start as a card prints it: weekday, day, month, time and the zone's short name. */
+const startAsPrinted = (iso, locale) =>
+  new Intl.DateTimeFormat(locale, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(new Date(iso))
+
 describe('JoinCardsView', () => {
   it('makes one card per key just issued, with the circle, the key, its join link and help', async () => {
     const wrapper = await cardsFor(ISSUED)
@@ -86,14 +97,7 @@ describe('JoinCardsView', () => {
     api.getCircle.mockResolvedValue({ ...DEMO, upcoming: { starts_at: startsAt, ends_at: null, running: false } })
     const wrapper = await cardsFor(ISSUED)
 
-    const start = new Intl.DateTimeFormat(undefined, {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZoneName: 'short',
-    }).format(new Date(startsAt))
+    const start = startAsPrinted(startsAt, undefined)
     expect(api.getCircle).toHaveBeenCalledWith('demo')
     for (const card of cards(wrapper)) expect(card.text()).toContain(`Next session: ${start}`)
   })
@@ -199,14 +203,7 @@ describe('JoinCardsView in other languages', () => {
     )
     expect(ana.find('img').attributes('alt')).toBe('Código QR del enlace de acceso de esta tarjeta')
     expect(ana.text()).toContain('Tu clave')
-    const start = new Intl.DateTimeFormat('es', {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZoneName: 'short',
-    }).format(new Date(startsAt))
+    const start = startAsPrinted(startsAt, 'es')
     expect(ana.text()).toContain(`Próxima sesión: ${start}`)
   })
 

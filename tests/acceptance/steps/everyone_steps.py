@@ -126,6 +126,13 @@ def wait_for_screen(page):
     expect(page.locator("main h1").first).to_be_visible(timeout=WAIT_MS)
 
 
+def visit(page, url, survey, name):
+    """Opens a screen by its address and has the survey measure it once it is rendered."""
+    page.goto(url)
+    wait_for_screen(page)
+    survey.check(name, page)
+
+
 def sign_in_anywhere(person, stack, key):
     """Signs in through key entry in whatever language the page is in."""
     page = person.page
@@ -189,9 +196,7 @@ def tour_as_visitor(people, stack, survey):
             page.locator("#access-key").press("Enter")
         expect(page.get_by_test_id("key-error")).not_to_be_empty()
         survey.check("key entry, a refused key", page)
-    page.goto(stack.base_url + "/no-such-page")
-    wait_for_screen(page)
-    survey.check("page not found", page)
+    visit(page, stack.base_url + "/no-such-page", survey, "page not found")
 
 
 def tour_as_participant(people, stack, rhythm, survey):
@@ -200,17 +205,15 @@ def tour_as_participant(people, stack, rhythm, survey):
     expect(page.get_by_test_id("message").first).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_role("timer")).to_have_attribute("data-state", "running")
     survey.check("participant's room", page)
-    video_button(page).click()
-    expect(page.get_by_test_id("video-state")).to_have_attribute(
-        "data-state", "joined", timeout=20_000
-    )
+    join_video(page)
     survey.check("participant's room, in the call", page)
-    page.goto(f"{stack.base_url}/circles")
-    wait_for_screen(page)
-    survey.check("the participant's circles", page)
-    page.goto(f"{stack.base_url}/circles/{rhythm.slug}/settings")
-    wait_for_screen(page)
-    survey.check("circle settings, not allowed", page)
+    visit(page, f"{stack.base_url}/circles", survey, "the participant's circles")
+    visit(
+        page,
+        f"{stack.base_url}/circles/{rhythm.slug}/settings",
+        survey,
+        "circle settings, not allowed",
+    )
 
 
 def tour_as_facilitator(people, stack, rhythm, survey):
@@ -226,9 +229,7 @@ def tour_as_facilitator(people, stack, rhythm, survey):
     page.goto(f"{stack.base_url}/circles/{rhythm.slug}/settings")
     expect(page.locator("main form").first).to_be_visible(timeout=WAIT_MS)
     survey.check("circle settings", page)
-    page.goto(f"{stack.base_url}/circles/{rhythm.slug}/join-cards")
-    wait_for_screen(page)
-    survey.check("join cards", page)
+    visit(page, f"{stack.base_url}/circles/{rhythm.slug}/join-cards", survey, "join cards")
 
 
 @given(parsers.parse("everyone's browser asks for {language}"))
