@@ -15,6 +15,7 @@ import atexit
 import json
 import os
 import queue
+import random
 import subprocess
 import sys
 import threading
@@ -257,20 +258,28 @@ class StreamListener:
         self._client.close()
 
 
-def listeners_on_every_worker(server, session, circle, attempts=60):
+def listeners_on_every_worker(server, session, circle, seconds=60):
     """Open streams until each worker holds at least one; the kernel picks the worker.
 
     Returns the listeners and a {worker pid: [listeners]} map. Opening a stream is quick, so an
-    idle worker may accept many in a row: a short pause between them lets the other one in.
+    idle worker may accept many in a row: a short, varied pause between them lets another one
+    in. On a loaded machine one worker may still win for a long while, so this tries for a
+    time, not a count.
     """
     listeners, by_worker = [], {}
-    for attempt in range(attempts):
-        if attempt:
-            time.sleep(0.02 * min(attempt, 10))
+    deadline = time.monotonic() + seconds
+    while not listeners or time.monotonic() < deadline:
+        if listeners:
+            pause = random.uniform(0.01, 0.02 * min(len(listeners), 10))  # noqa: S311 (no secret)
+            time.sleep(pause)
         listener = StreamListener(session, circle)
         assert listener.status_code == 200
         listeners.append(listener)
         by_worker.setdefault(server.worker_of(listener.client_port), []).append(listener)
         if set(by_worker) == set(server.worker_pids()):
             return listeners, by_worker
-    raise AssertionError(f"{attempts} streams only reached workers {set(by_worker)}")
+    counts = {pid: len(held) for pid, held in by_worker.items()}
+    raise AssertionError(
+        f"{len(listeners)} streams in {seconds} s did not reach all of {server.worker_pids()}: "
+        f"{counts}"
+    )
