@@ -258,28 +258,47 @@ class StreamListener:
         self._client.close()
 
 
-def listeners_on_every_worker(server, session, circle, seconds=60):
-    """Open streams until each worker holds at least one; the kernel picks the worker.
+def on_every_worker(server, open_one, seconds=60, most=None, discard=None):
+    """{worker pid: [what open_one opened]}, once every worker holds at least one of them.
 
-    Returns the listeners and a {worker pid: [listeners]} map. Opening a stream is quick, so an
-    idle worker may accept many in a row: a short, varied pause between them lets another one
-    in. On a loaded machine one worker may still win for a long while, so this tries for a
-    time, not a count.
+    open_one(attempt) opens a connection and returns (what it opened, its client port); the
+    kernel hands each connection to whichever worker accepts first. An idle worker may accept
+    many in a row, so a short, varied pause between them lets another one in; on a loaded
+    machine one worker may still win for a long while, so this tries for a time, not a count.
+    A worker that holds `most` already keeps no more: what it got beyond that goes to discard.
     """
-    listeners, by_worker = [], {}
+    by_worker, attempt = {}, 0
     deadline = time.monotonic() + seconds
-    while not listeners or time.monotonic() < deadline:
-        if listeners:
-            pause = random.uniform(0.01, 0.02 * min(len(listeners), 10))  # noqa: S311 (no secret)
-            time.sleep(pause)
+    while not attempt or time.monotonic() < deadline:
+        if attempt:
+            time.sleep(random.uniform(0.01, 0.02 * min(attempt, 10)))  # noqa: S311 (no secret)
+        opened, client_port = open_one(attempt)
+        attempt += 1
+        held = by_worker.setdefault(server.worker_of(client_port), [])
+        if most is None or len(held) < most:
+            held.append(opened)
+        else:
+            discard(opened)
+        if set(by_worker) == set(server.worker_pids()):
+            return by_worker
+    counts = {pid: len(held) for pid, held in by_worker.items()}
+    raise AssertionError(
+        f"{attempt} connections in {seconds} s did not reach all of {server.worker_pids()}: "
+        f"{counts}"
+    )
+
+
+def listeners_on_every_worker(server, session, circle, seconds=60):
+    """Open streams until each worker holds at least one (see on_every_worker).
+
+    Returns the listeners, in the order opened, and a {worker pid: [listeners]} map.
+    """
+    listeners = []
+
+    def open_listener(_attempt):
         listener = StreamListener(session, circle)
         assert listener.status_code == 200
         listeners.append(listener)
-        by_worker.setdefault(server.worker_of(listener.client_port), []).append(listener)
-        if set(by_worker) == set(server.worker_pids()):
-            return listeners, by_worker
-    counts = {pid: len(held) for pid, held in by_worker.items()}
-    raise AssertionError(
-        f"{len(listeners)} streams in {seconds} s did not reach all of {server.worker_pids()}: "
-        f"{counts}"
-    )
+        return listener, listener.client_port
+
+    return listeners, on_every_worker(server, open_listener, seconds)

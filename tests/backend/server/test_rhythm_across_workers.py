@@ -3,7 +3,6 @@ SQLite file, or PostgreSQL with DATABASE_URL): the time cue is posted once howev
 on however many workers say the timer reached zero, a rhythm change reaches the streams on
 every worker, and every worker tells the same timer."""
 
-import random
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -11,7 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from support.live_backend import Session, StreamListener, listeners_on_every_worker
+from support.live_backend import (
+    Session,
+    StreamListener,
+    listeners_on_every_worker,
+    on_every_worker,
+)
 
 pytestmark = pytest.mark.server
 
@@ -39,34 +43,18 @@ def events_until_quiet(listener, quiet=1.5):
 def connections_on_every_worker(server, sessions, most=3, seconds=90):
     """[(session, client)]: clients with a kept-alive connection each, every worker holding at
     least one of them and at most `most`, so that requests sent at once over them race both
-    across workers and within one.
+    across workers and within one."""
 
-    The kernel hands a new connection to whichever worker accepts first; on a loaded machine
-    one worker may win nearly every time, so this keeps trying for a while rather than a count,
-    and closes what a worker already has enough of."""
-    by_worker = {}
-    deadline = time.monotonic() + seconds
-    attempt = 0
-    while time.monotonic() < deadline:
+    def open_connection(attempt):
         session = sessions[attempt % len(sessions)]
         http = session.client(base_url=server.url, cookies=session.http.cookies, timeout=10)
-        port = (
-            http.get("/api/health/").extensions["network_stream"].get_extra_info("client_addr")[1]
-        )
-        held = by_worker.setdefault(server.worker_of(port), [])
-        if len(held) < most:
-            held.append((session, http))
-        else:
-            http.close()
-        if set(by_worker) == set(server.worker_pids()):
-            return [pair for pairs in by_worker.values() for pair in pairs]
-        attempt += 1
-        time.sleep(random.uniform(0, 0.02 * min(attempt, 10)))  # noqa: S311 (not cryptography)
-    counts = {pid: len(pairs) for pid, pairs in by_worker.items()}
-    raise AssertionError(
-        f"{attempt} connections in {seconds} s did not reach all of {server.worker_pids()}: "
-        f"{counts}"
+        stream = http.get("/api/health/").extensions["network_stream"]
+        return (session, http), stream.get_extra_info("client_addr")[1]
+
+    by_worker = on_every_worker(
+        server, open_connection, seconds, most=most, discard=lambda caller: caller[1].close()
     )
+    return [caller for callers in by_worker.values() for caller in callers]
 
 
 def test_the_time_cue_is_posted_once_when_pages_on_every_worker_call_elapsed_at_once(
